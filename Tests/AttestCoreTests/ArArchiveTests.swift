@@ -30,6 +30,13 @@ struct SplitMix: RandomNumberGenerator {
     }
 }
 
+/// One row of a malformed-input table; shown by name only in test output.
+struct MalformedCase: Sendable, CustomTestStringConvertible {
+    let t: (String, [UInt8], String)
+    init(_ t: (String, [UInt8], String)) { self.t = t }
+    var testDescription: String { t.0 }
+}
+
 @Suite struct ArArchiveTests {
     static let sample: [UInt8] = (try? ArArchive.write([("descriptor.xml", Array("<vib/>".utf8)), ("sig.pkcs7", []), ("payload1", [1, 2, 3])])) ?? []
 
@@ -62,7 +69,8 @@ struct SplitMix: RandomNumberGenerator {
         return b
     }
 
-    static let malformed: [(String, [UInt8], String)] = [
+    static let malformed = malformedTable.map(MalformedCase.init)
+    static let malformedTable: [(String, [UInt8], String)] = [
         ("empty", [], "parse.truncated"),
         ("wrong magic", Array("!<arch>X".utf8) + sample.dropFirst(8), "parse.bad-magic"),
         ("truncated global header", Array(sample.prefix(5)), "parse.truncated"),
@@ -82,7 +90,8 @@ struct SplitMix: RandomNumberGenerator {
     ]
 
     @Test(arguments: malformed)
-    func malformedInputThrows(_ c: (String, [UInt8], String)) {
+    func malformedInputThrows(_ m: MalformedCase) {
+        let c = m.t
         do {
             _ = try ArArchive(bytes: c.1)
             Issue.record("\(c.0): parsed")

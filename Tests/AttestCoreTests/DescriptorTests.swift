@@ -71,7 +71,8 @@ import Testing
     <vib version="5.0">&lol2;</vib>
     """
 
-    static let malformed: [(String, [UInt8], String)] = [
+    static let malformed = malformedTable.map(MalformedCase.init)
+    static let malformedTable: [(String, [UInt8], String)] = [
         ("empty", [], "xml.malformed"),
         ("not XML", Array("hello".utf8), "xml.malformed"),
         ("unclosed root", Array(template.dropLast(6).utf8), "xml.malformed"),
@@ -103,7 +104,8 @@ import Testing
     ]
 
     @Test(arguments: malformed)
-    func malformedDescriptorThrows(_ c: (String, [UInt8], String)) {
+    func malformedDescriptorThrows(_ m: MalformedCase) {
+        let c = m.t
         do {
             _ = try VIBDescriptor(bytes: c.1)
             Issue.record("\(c.0): parsed")
