@@ -41,7 +41,7 @@ struct ProfileCreate: ParsableCommand {
         } catch let e as ParseError {
             throw CLIError.parse(imageDir, e)
         }
-        try Files.write(Data(profile.encoded()), to: output)
+        try OutputFile.write(Data(profile.encoded()), to: output)
         try Output.emit(profile, json: out.json) { "wrote \(output): \(profile.name) \(profile.version), \(profile.vibs.count) VIB(s), host acceptance \(profile.hostAcceptance)" }
     }
 }
