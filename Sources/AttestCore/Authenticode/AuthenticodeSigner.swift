@@ -10,23 +10,23 @@ import SwiftASN1
 /// messageDigest = SHA-256 over the contents octets of the SpcIndirectDataContent SEQUENCE, which is
 /// what Windows, UEFI firmware (EDK2 `AuthenticodeVerify`) and sbverify check.
 public struct AuthenticodeSigner {
-    let key: AuthenticodeCrypto.PrivateKey
-    let certificate: [UInt8]
-    let chain: [[UInt8]]
+    let key: SigningKey
+    let certificate: X509Certificate
+    let chain: [X509Certificate]
     public let digestAlgorithm: DigestAlgorithm = .sha256
 
     /// - Parameters:
-    ///   - privateKeyPEM: the signer's private key (RSA or EC), PEM.
-    ///   - certificate: the signer certificate, DER; its public key must match the private key.
-    ///   - chain: intermediate certificates to carry in the signature, DER.
-    public init(privateKeyPEM: [UInt8], certificate: [UInt8], chain: [[UInt8]] = []) throws {
-        key = try AuthenticodeCrypto.PrivateKey(pem: privateKeyPEM)
-        guard key.isRSA || key.isEC else {
-            throw ParseError("PrivateKey", "only RSA and EC keys can sign Authenticode", code: "authenticode.unsupported-key")
+    ///   - key: the signer's private key (RSA or EC).
+    ///   - certificate: the signer certificate; its public key must match `key`.
+    ///   - chain: intermediate certificates to carry in the signature.
+    public init(key: SigningKey, certificate: X509Certificate, chain: [X509Certificate] = []) throws {
+        guard AuthenticodeCrypto.isRSA(key) || AuthenticodeCrypto.isEC(key) else {
+            throw ParseError("Private key", "only RSA and EC keys can sign Authenticode (got \(key.algorithmDescription))", code: "authenticode.unsupported-key")
         }
-        guard key.matches(certificateDER: certificate) else {
-            throw ParseError("Certificate", "the signer certificate's public key does not match the private key", code: "authenticode.key-mismatch")
+        guard key.matches(certificate) else {
+            throw ParseError("Certificate", "the public key of \(certificate.subject) does not match the private key", code: "authenticode.key-mismatch")
         }
+        self.key = key
         self.certificate = certificate
         self.chain = chain
     }
@@ -83,9 +83,9 @@ public struct AuthenticodeSigner {
             DERWriter.sequence(DERWriter.oid(OIDs.messageDigest), DERWriter.setOf([DERWriter.octetString(messageDigest)])),
         ]
         let signedAttributes = DERWriter.setOf(attributes)
-        let signature = try key.sign(signedAttributes, digest: digestAlgorithm)
-        let (issuer, serial) = try Self.issuerAndSerial(of: certificate)
-        let signatureAlgorithm = key.isRSA
+        let signature = try AuthenticodeCrypto.sign(signedAttributes, key: key, digest: digestAlgorithm)
+        let (issuer, serial) = try Self.issuerAndSerial(of: certificate.derEncoded)
+        let signatureAlgorithm = AuthenticodeCrypto.isRSA(key)
             ? DERWriter.algorithm(OIDs.rsaEncryption)
             : DERWriter.algorithm(OIDs.ecdsaWithSHA256, nullParameters: false)
         var implicitAttributes = signedAttributes
@@ -101,7 +101,7 @@ public struct AuthenticodeSigner {
             DERWriter.integer(1),
             DERWriter.setOf([DERWriter.algorithm(OIDs.oid(digestAlgorithm))]),
             DERWriter.sequence(DERWriter.oid(OIDs.spcIndirectDataContent), DERWriter.contextConstructed(0, content)),
-            DERWriter.contextConstructed(0, ([certificate] + chain).flatMap { $0 }),
+            DERWriter.contextConstructed(0, ([certificate] + chain).flatMap(\.derEncoded)),
             DERWriter.setOf([signerInfo]))
         return DERWriter.sequence(DERWriter.oid(OIDs.signedData), DERWriter.contextConstructed(0, signed))
     }

@@ -117,3 +117,11 @@ private extension String {
         self = s
     }
 }
+
+extension DenyList {
+    /// Both lists' entries.
+    public func merged(with other: DenyList) -> DenyList {
+        DenyList(digests: digests + other.digests, certificates: certificates + other.certificates,
+                 ignoredTypes: ignoredTypes + other.ignoredTypes.filter { !ignoredTypes.contains($0) })
+    }
+}
