@@ -40,6 +40,8 @@ public struct AuthenticodeSignature: Sendable {
     let contentTypeAttribute: ASN1ObjectIdentifier?
     let messageDigestAttribute: [UInt8]?
     let signatureAlgorithmOID: String
+    /// SignedData.digestAlgorithms.
+    let digestAlgorithmOIDs: [String]
     let signatureValue: [UInt8]
 
     static let s = "PKCS7_SIGNED_DATA"
@@ -74,8 +76,13 @@ public struct AuthenticodeSignature: Sendable {
                 throw ParseError(s, at: 0, "ContentInfo type \(type) is not signedData (1.2.840.113549.1.7.2)", code: "authenticode.malformed")
             }
             let signedData = try ASN1Reader(try contentInfo.explicit(0), s)
-            _ = try signedData.next("version")
-            _ = try signedData.next("digestAlgorithms")
+            try signedData.version(1)
+            let digestAlgorithms = try ASN1Reader(try signedData.next("digestAlgorithms"), "digestAlgorithms", tag: .set)
+            var digestOIDs: [String] = []
+            while !digestAlgorithms.isAtEnd {
+                digestOIDs.append(String(describing: try ASN1Reader(try digestAlgorithms.next("AlgorithmIdentifier"), "AlgorithmIdentifier").algorithm()))
+            }
+            digestAlgorithmOIDs = digestOIDs
             // contentInfo: SpcIndirectDataContent.
             let inner = try ASN1Reader(try signedData.next("contentInfo"), s)
             let innerType = try inner.oid()
@@ -87,7 +94,7 @@ public struct AuthenticodeSignature: Sendable {
             let spc = try ASN1Reader(indirect, "SpcIndirectDataContent")
             _ = try spc.next("data")
             let digestInfo = try ASN1Reader(try spc.next("messageDigest"), "DigestInfo")
-            let algorithmOID = try ASN1Reader(try digestInfo.next("digestAlgorithm"), "AlgorithmIdentifier").oid()
+            let algorithmOID = try ASN1Reader(try digestInfo.next("digestAlgorithm"), "AlgorithmIdentifier").algorithm()
             guard let algorithm = OIDs.digestAlgorithm(algorithmOID) else {
                 throw ParseError("DigestInfo", at: 0, "unknown digest algorithm \(algorithmOID)", code: "authenticode.unknown-algorithm")
             }
@@ -110,12 +117,12 @@ public struct AuthenticodeSignature: Sendable {
                 node = try signedData.next("signerInfos")
             }
             certificates = certs
-            let signerInfos = try ASN1Reader(node, "SignerInfos")
+            let signerInfos = try ASN1Reader(node, "SignerInfos", tag: .set)
             let signerInfo = try ASN1Reader(try signerInfos.next("SignerInfo"), "SignerInfo")
             guard signerInfos.isAtEnd else {
                 throw ParseError("SignerInfos", at: 0, "Authenticode allows exactly one SignerInfo", code: "authenticode.malformed")
             }
-            _ = try signerInfo.next("version")
+            try signerInfo.version(1)
             let issuerAndSerial = try ASN1Reader(try signerInfo.next("issuerAndSerialNumber"), "IssuerAndSerialNumber")
             let issuerNode = try issuerAndSerial.next("issuer")
             signerIssuerDER = Array(issuerNode.encodedBytes)
@@ -128,7 +135,7 @@ public struct AuthenticodeSignature: Sendable {
             signerSerialNumber = signerSerialBytes.hex
             signerIssuerName = (try? String(describing: DistinguishedName(derEncoded: issuerNode))) ?? signerIssuerDER.hex
 
-            signerDigestAlgorithmOID = String(describing: try ASN1Reader(try signerInfo.next("digestAlgorithm"), "AlgorithmIdentifier").oid())
+            signerDigestAlgorithmOID = String(describing: try ASN1Reader(try signerInfo.next("digestAlgorithm"), "AlgorithmIdentifier").algorithm())
             signerDigestAlgorithm = OIDs.digestAlgorithm(try ASN1ObjectIdentifier(dotRepresentation: signerDigestAlgorithmOID))
             var next = try signerInfo.next("digestEncryptionAlgorithm")
             var attributes: [UInt8]? = nil
@@ -157,7 +164,7 @@ public struct AuthenticodeSignature: Sendable {
             signedAttributes = attributes
             contentTypeAttribute = contentType
             messageDigestAttribute = messageDigest
-            signatureAlgorithmOID = String(describing: try ASN1Reader(next, "AlgorithmIdentifier").oid())
+            signatureAlgorithmOID = String(describing: try ASN1Reader(next, "AlgorithmIdentifier").algorithm())
             signatureValue = try signerInfo.octetString("encryptedDigest")
         } catch let error as ParseError {
             throw error
@@ -217,9 +224,9 @@ final class ASN1Reader {
     private var peeked: ASN1Node?
     let structure: String
 
-    init(_ node: ASN1Node, _ structure: String) throws {
-        guard case .constructed(let children) = node.content else {
-            throw ParseError(structure, at: 0, "expected a constructed value", code: "authenticode.malformed")
+    init(_ node: ASN1Node, _ structure: String, tag: ASN1Identifier = .sequence) throws {
+        guard node.identifier == tag, case .constructed(let children) = node.content else {
+            throw ParseError(structure, at: 0, "expected a constructed \(tag == .set ? "SET" : "SEQUENCE")", code: "authenticode.malformed")
         }
         self.iterator = children.makeIterator()
         self.structure = structure
@@ -238,8 +245,29 @@ final class ASN1Reader {
         return node
     }
 
+    /// An INTEGER version field that must have this value.
+    func version(_ expected: UInt8) throws {
+        let node = try next("version")
+        guard node.identifier == .integer, case .primitive(let bytes) = node.content, Array(bytes) == [expected] else {
+            throw ParseError(structure, at: 0, "version is not \(expected)", code: "authenticode.malformed")
+        }
+    }
+
     func oid(_ field: String = "type") throws -> ASN1ObjectIdentifier {
         try ASN1ObjectIdentifier(derEncoded: try next(field))
+    }
+
+    /// The OID of an AlgorithmIdentifier whose parameters are absent or NULL (all the digest and
+    /// signature algorithms Authenticode uses).
+    func algorithm() throws -> ASN1ObjectIdentifier {
+        let oid = try oid("algorithm")
+        if !isAtEnd {
+            let parameters = try next("parameters")
+            guard parameters.identifier == .null, case .primitive(let bytes) = parameters.content, bytes.isEmpty, isAtEnd else {
+                throw ParseError(structure, at: 0, "parameters of \(oid) are neither absent nor NULL", code: "authenticode.malformed")
+            }
+        }
+        return oid
     }
 
     func octetString(_ field: String) throws -> [UInt8] {
@@ -275,6 +303,16 @@ enum OIDs {
     static let sha512: ASN1ObjectIdentifier = [2, 16, 840, 1, 101, 3, 4, 2, 3]
     static let rsaEncryption: ASN1ObjectIdentifier = [1, 2, 840, 113549, 1, 1, 1]
     static let ecdsaWithSHA256: ASN1ObjectIdentifier = [1, 2, 840, 10045, 4, 3, 2]
+
+    /// SignerInfo.digestEncryptionAlgorithm values accepted, with the digest each implies (nil: the
+    /// bare key algorithm, any digest): rsaEncryption, sha{1,256,384,512}WithRSAEncryption,
+    /// id-ecPublicKey, ecdsa-with-SHA{1,256,384,512}.
+    static let signatureAlgorithms: [String: DigestAlgorithm?] = [
+        "1.2.840.113549.1.1.1": nil, "1.2.840.113549.1.1.5": .sha1, "1.2.840.113549.1.1.11": .sha256,
+        "1.2.840.113549.1.1.12": .sha384, "1.2.840.113549.1.1.13": .sha512,
+        "1.2.840.10045.2.1": nil, "1.2.840.10045.4.1": .sha1, "1.2.840.10045.4.3.2": .sha256,
+        "1.2.840.10045.4.3.3": .sha384, "1.2.840.10045.4.3.4": .sha512,
+    ]
 
     static func digestAlgorithm(_ oid: ASN1ObjectIdentifier) -> DigestAlgorithm? {
         switch oid {

@@ -119,6 +119,15 @@ public enum AuthenticodeVerifier {
             r.fail("authenticode.signature-invalid", "SignerInfo digest algorithm \(signature.signerDigestAlgorithmOID) is not supported", component: name)
             return []
         }
+        r.check(signature.digestAlgorithmOIDs.contains(signature.signerDigestAlgorithmOID),
+                pass: "SignedData.digestAlgorithms names the signer's digest",
+                fail: "authenticode.signature-invalid",
+                "SignedData.digestAlgorithms does not list the signer's digest algorithm \(signature.signerDigestAlgorithmOID)", component: name)
+        let implied = OIDs.signatureAlgorithms[signature.signatureAlgorithmOID]
+        r.check(implied != nil && (implied! == nil || implied! == digest),
+                pass: "signature algorithm is supported",
+                fail: "authenticode.signature-invalid",
+                "signature algorithm \(signature.signatureAlgorithmOID) is not RSA PKCS#1 v1.5 or ECDSA with \(digest)", component: name)
         var signedBytes = signature.indirectDataContents
         if let attributes = signature.signedAttributes {
             r.check(signature.contentTypeAttribute == OIDs.spcIndirectDataContent,

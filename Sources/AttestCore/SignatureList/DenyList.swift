@@ -14,6 +14,11 @@ public struct DenyList: Sendable, Hashable {
     public struct Digest: Sendable, Hashable, Codable {
         public var algorithm: DigestAlgorithm
         public var value: [UInt8]
+
+        public init(algorithm: DigestAlgorithm, value: [UInt8]) {
+            self.algorithm = algorithm
+            self.value = value
+        }
     }
 
     public var digests: [Digest]
