@@ -87,6 +87,8 @@ public struct PEImage: Sendable {
         machine = try r.u16(coff, fh, "Machine")
         let numberOfSections = Int(try r.u16(coff + 2, fh, "NumberOfSections"))
         timeDateStamp = try r.u32(coff + 4, fh, "TimeDateStamp")
+        let pointerToSymbolTable = Int(try r.u32(coff + 8, fh, "PointerToSymbolTable"))
+        let numberOfSymbols = Int(try r.u32(coff + 12, fh, "NumberOfSymbols"))
         let sizeOfOptionalHeader = Int(try r.u16(coff + 16, fh, "SizeOfOptionalHeader"))
         characteristics = try r.u16(coff + 18, fh, "Characteristics")
 
@@ -149,7 +151,7 @@ public struct PEImage: Sendable {
         for i in 0..<numberOfSections {
             let at = sectionTable + 40 * i
             let sh = "IMAGE_SECTION_HEADER"
-            let section = ImageSectionHeader(
+            var section = ImageSectionHeader(
                 nameBytes: r.slice(at..<(at + 8)),
                 virtualSize: try r.u32(at + 8, sh, "VirtualSize"),
                 virtualAddress: try r.u32(at + 12, sh, "VirtualAddress"),
@@ -158,6 +160,17 @@ public struct PEImage: Sendable {
                 characteristics: try r.u32(at + 36, sh, "Characteristics"))
             guard section.rawDataRange.upperBound <= size else {
                 throw ParseError(sh, at: at, "section '\(section.name)' raw data 0x\(String(section.pointerToRawData, radix: 16))+0x\(String(section.sizeOfRawData, radix: 16)) runs past the end of the \(size)-byte file", code: "pe.truncated")
+            }
+            // Names longer than 8 bytes are "/n": offset n into the COFF string table, which
+            // follows the symbol table (PE Format, "Section Table", Name).
+            if section.nameBytes.first == UInt8(ascii: "/"), let n = Int(section.shortName.dropFirst()), pointerToSymbolTable > 0 {
+                let start = pointerToSymbolTable + numberOfSymbols * 18 + n
+                if start < size {
+                    let end = min(size, start + 256)
+                    let bytes = r.slice(start..<end)
+                    let nul = bytes.firstIndex(of: 0) ?? bytes.count
+                    section.longName = String(decoding: bytes[..<nul], as: UTF8.self)
+                }
             }
             sections.append(section)
         }
@@ -222,9 +235,10 @@ public struct PEImage: Sendable {
         try self.init(bytes: Data(bytes))
     }
 
-    /// The section with this name (first match), if any.
+    /// The section with this name (first match), if any. A name longer than 8 bytes also matches a
+    /// section whose 8-byte name field holds its truncation (as some linkers write it).
     public func section(named name: String) -> ImageSectionHeader? {
-        sections.first { $0.name == name }
+        sections.first { $0.name == name } ?? sections.first { $0.longName == nil && name.utf8.count > 8 && $0.shortName == String(decoding: name.utf8.prefix(8), as: UTF8.self) }
     }
 
     /// The raw bytes of a section (its `SizeOfRawData` bytes from the file).
@@ -257,12 +271,28 @@ public struct ImageSectionHeader: Sendable, Hashable, Codable {
     public var sizeOfRawData: UInt32
     public var pointerToRawData: UInt32
     public var characteristics: UInt32
+    /// The name from the COFF string table, when the name field is "/n".
+    public var longName: String?
 
-    /// The name up to the first NUL, as UTF-8 (invalid bytes replaced).
-    public var name: String {
+    public init(nameBytes: [UInt8], virtualSize: UInt32, virtualAddress: UInt32, sizeOfRawData: UInt32,
+                pointerToRawData: UInt32, characteristics: UInt32, longName: String? = nil) {
+        self.nameBytes = nameBytes
+        self.virtualSize = virtualSize
+        self.virtualAddress = virtualAddress
+        self.sizeOfRawData = sizeOfRawData
+        self.pointerToRawData = pointerToRawData
+        self.characteristics = characteristics
+        self.longName = longName
+    }
+
+    /// The 8-byte name field up to the first NUL, as UTF-8 (invalid bytes replaced).
+    public var shortName: String {
         let end = nameBytes.firstIndex(of: 0) ?? nameBytes.count
         return String(decoding: nameBytes[..<end], as: UTF8.self)
     }
+
+    /// The section's name: the long name if there is one, else the name field.
+    public var name: String { longName ?? shortName }
 
     /// File range of the raw data (cannot overflow: both fields are 32-bit, `Int` is 64-bit).
     public var rawDataRange: Range<Int> {

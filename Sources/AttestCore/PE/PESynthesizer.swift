@@ -50,12 +50,28 @@ public enum PESynthesizer {
         return h
     }
 
-    /// A whole small image with the given section contents.
-    public static func image(sections: [(name: String, contents: [UInt8])]) -> [UInt8] {
+    /// A whole small image with the given section contents. Names longer than 8 bytes are truncated
+    /// in the name field, or with `stringTable` written as "/n" into a COFF string table appended
+    /// after the sections (what binutils does for long PE section names).
+    public static func image(sections: [(name: String, contents: [UInt8])], stringTable: Bool = false) -> [UInt8] {
         var out = headers(sections: sections.map { ($0.name, $0.contents.count) })
         for section in sections {
             out += section.contents
             out += [UInt8](repeating: 0, count: rawSize(section.contents.count) - section.contents.count)
+        }
+        let long = sections.enumerated().filter { $0.element.name.utf8.count > 8 }
+        if stringTable && !long.isEmpty {
+            let tableOffset = out.count
+            var strings: [UInt8] = []
+            for (index, section) in long {
+                let reference = Array("/\(4 + strings.count)".utf8)
+                let field = 0x148 + 40 * index
+                for i in 0..<8 { out[field + i] = i < reference.count ? reference[i] : 0 }
+                strings += Array(section.name.utf8) + [0]
+            }
+            let size = UInt32(4 + strings.count)
+            out += [UInt8(size & 0xFF), UInt8((size >> 8) & 0xFF), UInt8((size >> 16) & 0xFF), UInt8(size >> 24)] + strings
+            for i in 0..<4 { out[0x44 + 8 + i] = UInt8((tableOffset >> (8 * i)) & 0xFF) } // PointerToSymbolTable
         }
         return out
     }
