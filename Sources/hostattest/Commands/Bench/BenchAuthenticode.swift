@@ -52,7 +52,7 @@ struct BenchAuthenticode: ParsableCommand {
             let start = DispatchTime.now()
             let mapped = try MappedFile(path)
             let image: PEImage
-            do { image = try PEImage(bytes: mapped.data) } catch let e as ParseError { throw CLIError.parse(path, e) }
+            do { image = try PEImage(bytes: mapped.data) } catch let e as ParseError { throw CLIError.coded(path, e) }
             let digest = image.authenticodeDigest(.sha256) { mapped.release($0) }
             precondition(digest.count == 32)
             hashed = image.authenticodeHashedByteCount

@@ -1,3 +1,4 @@
+import AttestCore
 import Foundation
 
 /// A read-only memory mapping of a whole file, handed to AttestCore as a `Data` without copying.
@@ -91,5 +92,12 @@ enum AtomicWrite {
             unlink(tmp)
             throw CLIError.file(path, "cannot write: \(reason)")
         }
+    }
+}
+
+extension CLIError {
+    /// A parse failure of a PE-related input, with its stable code: `FILE: [pe.truncated] …`.
+    static func coded(_ path: String, _ error: ParseError) -> CLIError {
+        CLIError("\(path): [\(error.code)] \(error)")
     }
 }

@@ -68,7 +68,7 @@ struct PEInfo: ParsableCommand {
     func run() throws {
         let mapped = try MappedFile(file)
         let image: PEImage
-        do { image = try PEImage(bytes: mapped.data) } catch let e as ParseError { throw CLIError.parse(file, e) }
+        do { image = try PEImage(bytes: mapped.data) } catch let e as ParseError { throw CLIError.coded(file, e) }
         let digests = image.authenticodeDigests(DigestAlgorithm.allCases)
         var signatures: [Signature] = []
         for (i, entry) in image.certificates.enumerated() {

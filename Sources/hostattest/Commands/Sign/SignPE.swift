@@ -45,7 +45,7 @@ struct SignPE: ParsableCommand {
 
     func run() throws {
         let signingKey: SigningKey
-        do { signingKey = try SigningKey(pemEncoded: try Files.readBytes(key)) } catch let e as ParseError { throw CLIError.parse(key, e) }
+        do { signingKey = try SigningKey(pemEncoded: try Files.readBytes(key)) } catch let e as ParseError { throw CLIError.coded(key, e) }
         let certs = try TrustLoader.loadCertificates(cert)
         var chainCerts: [X509Certificate] = []
         for path in chain { chainCerts += try TrustLoader.loadCertificates(path) }
@@ -53,12 +53,12 @@ struct SignPE: ParsableCommand {
         do {
             signer = try AuthenticodeSigner(key: signingKey, certificate: certs[0], chain: Array(certs.dropFirst()) + chainCerts)
         } catch let e as ParseError {
-            throw CLIError.parse(cert, e)
+            throw CLIError.coded(cert, e)
         }
         let image: PEImage
-        do { image = try PEImage(bytes: try Files.read(input)) } catch let e as ParseError { throw CLIError.parse(input, e) }
+        do { image = try PEImage(bytes: try Files.read(input)) } catch let e as ParseError { throw CLIError.coded(input, e) }
         let signed: Data
-        do { signed = try signer.sign(image, append: append) } catch let e as ParseError { throw CLIError.parse(input, e) }
+        do { signed = try signer.sign(image, append: append) } catch let e as ParseError { throw CLIError.coded(input, e) }
         try AtomicWrite.write(signed, to: output)
         let result = try PEImage(bytes: signed)
         let r = Result(input: input, output: output, signer: certs[0].subject,

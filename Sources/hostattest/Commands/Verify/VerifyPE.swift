@@ -54,10 +54,13 @@ struct VerifyPE: ParsableCommand {
         let baseline = reportPeakMemory ? PeakMemory.kibibytes() : nil
         let anchors = try TrustLoader.load(trust)
         var deny = DenyList.empty
-        for blob in anchors.dbxFiles { deny = deny.merged(with: try DenyList(bytes: blob)) }
+        for blob in anchors.dbxFiles {
+            do { deny = deny.merged(with: try DenyList(bytes: blob)) }
+            catch let e as ParseError { throw CLIError.coded("dbx file named in \(trust.joined(separator: ","))", e) }
+        }
         for path in dbx {
             do { deny = deny.merged(with: try DenyList(bytes: try Files.readBytes(path))) }
-            catch let e as ParseError { throw CLIError.parse(path, e) }
+            catch let e as ParseError { throw CLIError.coded(path, e) }
         }
         for guid in deny.ignoredTypes {
             Output.warn("deny list entries of type \(guid.name ?? guid.description) are not used")
@@ -78,7 +81,7 @@ struct VerifyPE: ParsableCommand {
 
         let mapped = try MappedFile(file)
         let image: PEImage
-        do { image = try PEImage(bytes: mapped.data) } catch let e as ParseError { throw CLIError.parse(file, e) }
+        do { image = try PEImage(bytes: mapped.data) } catch let e as ParseError { throw CLIError.coded(file, e) }
         let progress = ProgressBar(total: image.authenticodeHashedByteCount, label: "hashing")
         var done = 0
         let verification = AuthenticodeVerifier.verify(image, anchors: anchors.platform, dbx: deny, time: time,
