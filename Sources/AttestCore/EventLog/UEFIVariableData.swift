@@ -33,18 +33,6 @@ public struct UEFIVariableData: Sendable, Hashable {
     }
 }
 
-/// EFI_GUID formatting (UEFI 2.10, appendix A): the first three fields are little-endian.
-enum EFIGUID {
-    static func format<C: Collection>(_ b: C) -> String where C.Element == UInt8 {
-        let a = Array(b)
-        guard a.count == 16 else { return a.hex }
-        let d1 = [a[3], a[2], a[1], a[0]].hex
-        let d2 = [a[5], a[4]].hex
-        let d3 = [a[7], a[6]].hex
-        return "\(d1)-\(d2)-\(d3)-\(a[8..<10].hex)-\(a[10..<16].hex)"
-    }
-}
-
 /// Text as firmware logs it: UCS-2/UTF-16LE (UEFI CHAR16) or 8-bit strings, NUL-terminated or not.
 enum UTF16Text {
     static func decode(_ bytes: ArraySlice<UInt8>) -> String {
