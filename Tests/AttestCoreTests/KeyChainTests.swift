@@ -199,6 +199,23 @@ import _CryptoExtras
         #expect((object["dbx"] as? [Any])?.isEmpty == true)
     }
 
+    /// The trust file is accepted by AttestCore's own parser and names only files the chain writes.
+    @Test(arguments: [false, true])
+    func trustFileParsesWithTrustFile(_ demo: Bool) throws {
+        let chain = demo ? try KeyChain.generate(algorithm: .p256, demo: true, now: Self.now) : try Self.chain()
+        let trust = try TrustFile(jsonData: Array(chain.trustJSON.utf8))
+        #expect(trust.format == TrustFile.formatIdentifier)
+        #expect(trust.demoOnly == demo)
+        #expect(trust.platform == [KeyChainRole.platformRoot.certificateFile])
+        #expect(trust.bootVendor == [KeyChainRole.bootVendorCA.certificateFile])
+        #expect(trust.vib?.files(for: .certified) == [KeyChainRole.vibCertifiedCA.certificateFile])
+        #expect(trust.vib?.files(for: .accepted) == [KeyChainRole.vibAcceptedCA.certificateFile])
+        #expect(trust.vib?.files(for: .partner) == [KeyChainRole.vibPartnerCA.certificateFile])
+        #expect(trust.dbx == [])
+        let written = Set(chain.files.map(\.name))
+        for file in trust.allFiles { #expect(written.contains(file), "\(file)") }
+    }
+
     @Test func readmeListsEveryFileAndFingerprint() throws {
         let chain = try Self.chain()
         for e in chain.entries {
