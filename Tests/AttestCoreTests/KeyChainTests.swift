@@ -33,6 +33,7 @@ import _CryptoExtras
         #expect(names.contains("trust.json"))
         #expect(names.contains("README.md"))
         #expect(chain.files.count == KeyChainRole.allCases.count * 2 + 2)
+        #expect(chain.files.map(\.name) == KeyChain.fileNames)
         // Only private keys are secret.
         for file in chain.files {
             #expect(file.isSecret == file.name.hasSuffix(".key.pem"), "\(file.name)")
@@ -155,6 +156,15 @@ import _CryptoExtras
         for e in chain.entries { #expect(!e.subject.contains("DEMO")) }
         #expect(chain.trustJSON.contains("\"demoOnly\": false"))
         #expect(!chain.readme.contains("DEMO-ONLY"))
+    }
+
+    @Test func progressIsReportedPerCertificate() throws {
+        var calls: [Int] = []
+        _ = try KeyChain.generate(algorithm: .p256, now: Self.now) { done, total in
+            #expect(total == KeyChainRole.allCases.count)
+            calls.append(done)
+        }
+        #expect(calls == Array(1...KeyChainRole.allCases.count))
     }
 
     @Test func customOrganization() throws {
