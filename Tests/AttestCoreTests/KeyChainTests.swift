@@ -143,6 +143,18 @@ import _CryptoExtras
         #expect(cert.version == .v3)
     }
 
+    @Test func descriptionsNeverShowPrivateKeys() throws {
+        let chain = try Self.chain()
+        let texts = [String(describing: chain), String(reflecting: chain)]
+            + chain.entries.flatMap { [String(describing: $0), String(reflecting: $0)] }
+            + chain.files.flatMap { [String(describing: $0), String(reflecting: $0)] }
+        for text in texts {
+            #expect(!text.contains("PRIVATE KEY"), "\(text)")
+            #expect(!text.contains("MII"), "\(text)")
+        }
+        #expect(String(describing: chain.entries[0]).contains("<redacted>"))
+    }
+
     @Test func serialsAreDistinct() throws {
         let chain = try Self.chain()
         #expect(Set(chain.entries.map(\.serialHex)).count == chain.entries.count)
