@@ -29,12 +29,13 @@ hostattest=""
 keys="$root/Keys/demo"
 out="$root/Images/demo-host"
 
-usage() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+help_text() { sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { help_text >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
     --keys) [ $# -ge 2 ] || usage; keys="$2"; shift 2 ;;
     --out)  [ $# -ge 2 ] || usage; out="$2"; shift 2 ;;
-    -h|--help) usage ;;
+    -h|--help) help_text; exit 0 ;;
     -*) echo "make-boot-images: unknown option $1" >&2; usage ;;
     *) [ -z "$hostattest" ] || usage; hostattest="$1"; shift ;;
   esac

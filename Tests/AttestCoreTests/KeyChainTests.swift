@@ -33,6 +33,7 @@ import _CryptoExtras
         #expect(names.contains("trust.json"))
         #expect(names.contains("README.md"))
         #expect(chain.files.count == KeyChainRole.allCases.count * 2 + 2)
+        #expect(chain.files.map(\.name) == KeyChain.fileNames)
         // Only private keys are secret.
         for file in chain.files {
             #expect(file.isSecret == file.name.hasSuffix(".key.pem"), "\(file.name)")
@@ -142,6 +143,18 @@ import _CryptoExtras
         #expect(cert.version == .v3)
     }
 
+    @Test func descriptionsNeverShowPrivateKeys() throws {
+        let chain = try Self.chain()
+        let texts = [String(describing: chain), String(reflecting: chain)]
+            + chain.entries.flatMap { [String(describing: $0), String(reflecting: $0)] }
+            + chain.files.flatMap { [String(describing: $0), String(reflecting: $0)] }
+        for text in texts {
+            #expect(!text.contains("PRIVATE KEY"), "\(text)")
+            #expect(!text.contains("MII"), "\(text)")
+        }
+        #expect(String(describing: chain.entries[0]).contains("<redacted>"))
+    }
+
     @Test func serialsAreDistinct() throws {
         let chain = try Self.chain()
         #expect(Set(chain.entries.map(\.serialHex)).count == chain.entries.count)
@@ -155,6 +168,15 @@ import _CryptoExtras
         for e in chain.entries { #expect(!e.subject.contains("DEMO")) }
         #expect(chain.trustJSON.contains("\"demoOnly\": false"))
         #expect(!chain.readme.contains("DEMO-ONLY"))
+    }
+
+    @Test func progressIsReportedPerCertificate() throws {
+        var calls: [Int] = []
+        _ = try KeyChain.generate(algorithm: .p256, now: Self.now) { done, total in
+            #expect(total == KeyChainRole.allCases.count)
+            calls.append(done)
+        }
+        #expect(calls == Array(1...KeyChainRole.allCases.count))
     }
 
     @Test func customOrganization() throws {
@@ -197,6 +219,23 @@ import _CryptoExtras
             "partner": ["vib-partner-ca.crt.pem"],
         ])
         #expect((object["dbx"] as? [Any])?.isEmpty == true)
+    }
+
+    /// The trust file is accepted by AttestCore's own parser and names only files the chain writes.
+    @Test(arguments: [false, true])
+    func trustFileParsesWithTrustFile(_ demo: Bool) throws {
+        let chain = demo ? try KeyChain.generate(algorithm: .p256, demo: true, now: Self.now) : try Self.chain()
+        let trust = try TrustFile(jsonData: Array(chain.trustJSON.utf8))
+        #expect(trust.format == TrustFile.formatIdentifier)
+        #expect(trust.demoOnly == demo)
+        #expect(trust.platform == [KeyChainRole.platformRoot.certificateFile])
+        #expect(trust.bootVendor == [KeyChainRole.bootVendorCA.certificateFile])
+        #expect(trust.vib?.files(for: .certified) == [KeyChainRole.vibCertifiedCA.certificateFile])
+        #expect(trust.vib?.files(for: .accepted) == [KeyChainRole.vibAcceptedCA.certificateFile])
+        #expect(trust.vib?.files(for: .partner) == [KeyChainRole.vibPartnerCA.certificateFile])
+        #expect(trust.dbx == [])
+        let written = Set(chain.files.map(\.name))
+        for file in trust.allFiles { #expect(written.contains(file), "\(file)") }
     }
 
     @Test func readmeListsEveryFileAndFingerprint() throws {

@@ -99,6 +99,9 @@ import TestSupport
         #expect(r.stderr.contains("error"))
         let bad = try Run.process("/bin/bash", [Self.script, "--no-such-option"])
         #expect(bad.status == 2)
+        let help = try Run.process("/bin/bash", [Self.script, "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("--keys DIR"))
     }
 
     /// Depends on `hostattest sign pe` from the authenticode branch.

@@ -58,3 +58,30 @@ public struct GeneratedKeyChain: Sendable {
         return out
     }
 }
+
+// Printing a chain (logs, `print(chain)`, debugger descriptions) must never show a private key.
+extension GeneratedKeyChain: CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String {
+        "GeneratedKeyChain(\(algorithm.rawValue), \(demoOnly ? "DEMO, " : "")O=\(organization), \(entries.count) certificates)"
+    }
+
+    public var debugDescription: String {
+        ([description] + entries.map { "  \($0)" }).joined(separator: "\n")
+    }
+}
+
+extension GeneratedKeyChain.Entry: CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String {
+        "\(role.rawValue): \(subject), serial \(serialHex), sha256 \(sha256Fingerprint), private key <redacted>"
+    }
+
+    public var debugDescription: String { description }
+}
+
+extension GeneratedKeyChain.File: CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String {
+        isSecret ? "\(name) (<redacted private key>)" : "\(name) (\(contents.utf8.count) bytes)"
+    }
+
+    public var debugDescription: String { description }
+}

@@ -17,6 +17,11 @@ public enum KeyChain {
     /// The organization used when none is given.
     public static let defaultOrganization = "hostattest"
 
+    /// The names of every file a generated chain consists of (see ``GeneratedKeyChain/files``), known
+    /// before generating, so a caller can refuse to overwrite without spending time on keys.
+    public static let fileNames: [String] =
+        KeyChainRole.allCases.flatMap { [$0.certificateFile, $0.privateKeyFile] } + [trustFileName, "README.md"]
+
     /// Makes a complete, self-consistent chain.
     ///
     /// - Parameters:
@@ -26,8 +31,10 @@ public enum KeyChain {
     ///   - demo: mark the chain as the public demo chain: `DEMO` in every common name, `demoOnly: true`.
     ///   - now: generation time; certificates are valid from `now − 1 hour` (clock skew) for 20 years
     ///     (roots), 10 (intermediates) or 5 (leaves).
+    ///   - progress: called after each certificate with (done, total); RSA-4096 takes seconds per key.
     public static func generate(algorithm: KeyAlgorithm = .default, organization: String? = nil,
-                                demo: Bool = false, now: Date) throws -> GeneratedKeyChain {
+                                demo: Bool = false, now: Date,
+                                progress: (_ done: Int, _ total: Int) -> Void = { _, _ in }) throws -> GeneratedKeyChain {
         let org = organization ?? (demo ? demoOrganization : defaultOrganization)
         try validateOrganization(org)
         // Certificate times have whole-second precision.
@@ -89,6 +96,7 @@ public enum KeyChain {
                 notAfter: notAfter,
                 sha256Fingerprint: Array(SHA256.hash(data: der)).hex
             ))
+            progress(entries.count, KeyChainRole.allCases.count)
         }
         return GeneratedKeyChain(algorithm: algorithm, demoOnly: demo, organization: org,
                                  generatedAt: now, entries: entries)

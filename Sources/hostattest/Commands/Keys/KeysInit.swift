@@ -41,24 +41,34 @@ struct KeysInit: ParsableCommand {
 
     func run() throws {
         let directory = URL(fileURLWithPath: out)
-        try prepareDirectory(directory)
-
-        let chain: GeneratedKeyChain
-        do {
-            chain = try KeyChain.generate(algorithm: algorithm, organization: organization, demo: demo, now: Date())
-        } catch let error as KeyChainError {
-            throw CLIError(error.description)
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw CLIError.file(out, "exists and is not a directory")
         }
-
-        let files = chain.files
+        // Refuse before spending time on keys (and before creating anything).
         if !force {
-            let existing = files.map(\.name).filter {
+            let existing = KeyChain.fileNames.filter {
                 FileManager.default.fileExists(atPath: directory.appendingPathComponent($0).path)
             }
             if !existing.isEmpty {
                 throw CLIError.file(out, "already holds \(existing.joined(separator: ", ")); pass --force to overwrite")
             }
         }
+
+        let chain: GeneratedKeyChain
+        let bar = ProgressBar(total: KeyChainRole.allCases.count, label: "generating \(algorithm.displayName) keys")
+        do {
+            chain = try KeyChain.generate(algorithm: algorithm, organization: organization, demo: demo, now: Date()) { done, _ in
+                bar.update(done)
+            }
+        } catch let error as KeyChainError {
+            bar.finish()
+            throw CLIError(error.description)
+        }
+        bar.finish()
+
+        try prepareDirectory(directory)
+        let files = chain.files
         for file in files {
             let path = directory.appendingPathComponent(file.name).path
             try AtomicFile.store(Data(file.contents.utf8), to: path, mode: file.isSecret ? 0o600 : 0o644)
