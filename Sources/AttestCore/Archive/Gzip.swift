@@ -1,9 +1,7 @@
+internal import CZlib
 import Foundation
 
-/// gzip (RFC 1952) through the system zlib (`libz.so.1`, from the zlib1g package that every Debian
-/// system has). zlib is loaded with `dlopen` because the package has no zlib module map; the
-/// `z_stream` record is laid out by hand for LP64 targets (Linux x86_64/aarch64), where it is 112 bytes.
-/// If a `CZlib` system-library module is added to the package, only this file changes.
+/// gzip (RFC 1952) through the system zlib (the `CZlib` module over zlib1g-dev).
 public enum Gzip {
     /// A decompression or compression failure.
     public static let structure = "gzip stream"
@@ -13,13 +11,13 @@ public enum Gzip {
     /// truncated stream, or when the output would exceed `maxOutput` bytes.
     public static func decompress(_ input: UnsafeRawBufferPointer, maxOutput: Int = 1 << 40,
                                   _ sink: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let z = try ZLib.library()
-        let stream = ZStream()
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
         defer { stream.deallocate() }
-        guard z.inflateInit2(stream.pointer, 16 + 15, z.version, Int32(ZStream.size)) == 0 else {
+        guard CZlib_inflateInit2(stream, 16 + 15) == Z_OK else {
             throw ParseError(structure, "zlib inflateInit2 failed", code: "gzip.zlib")
         }
-        defer { _ = z.inflateEnd(stream.pointer) }
+        defer { _ = inflateEnd(stream) }
         let chunk = 256 * 1024
         let out = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 16)
         defer { out.deallocate() }
@@ -30,16 +28,16 @@ public enum Gzip {
         var produced = 0
         var memberStart = 0
         while true {
-            if stream.availIn == 0 && fed < input.count {
+            if stream.pointee.avail_in == 0 && fed < input.count {
                 let n = min(input.count - fed, Int(UInt32.max / 2))
-                stream.nextIn = base + fed
-                stream.availIn = UInt32(n)
+                stream.pointee.next_in = UnsafeMutablePointer(mutating: (base + fed).assumingMemoryBound(to: Bytef.self))
+                stream.pointee.avail_in = UInt32(n)
                 fed += n
             }
-            stream.nextOut = out
-            stream.availOut = UInt32(chunk)
-            let rc = z.inflate(stream.pointer, 0)
-            let got = chunk - Int(stream.availOut)
+            stream.pointee.next_out = out.assumingMemoryBound(to: Bytef.self)
+            stream.pointee.avail_out = UInt32(chunk)
+            let rc = inflate(stream, Z_NO_FLUSH)
+            let got = chunk - Int(stream.pointee.avail_out)
             if got > 0 {
                 produced += got
                 guard produced <= maxOutput else {
@@ -47,22 +45,22 @@ public enum Gzip {
                 }
                 try sink(UnsafeRawBufferPointer(start: out, count: got))
             }
-            let consumed = fed - Int(stream.availIn)
+            let consumed = fed - Int(stream.pointee.avail_in)
             switch rc {
-            case 0: // Z_OK
+            case Z_OK:
                 continue
-            case 1: // Z_STREAM_END
+            case Z_STREAM_END:
                 if consumed == input.count { return }
                 memberStart = consumed
-                guard z.inflateReset(stream.pointer) == 0 else {
+                guard inflateReset(stream) == Z_OK else {
                     throw ParseError(structure, at: consumed, "zlib inflateReset failed", code: "gzip.zlib")
                 }
-            case -5 where stream.availIn == 0 && fed == input.count: // Z_BUF_ERROR: needs more input
+            case Z_BUF_ERROR where stream.pointee.avail_in == 0 && fed == input.count: // needs more input
                 throw ParseError(structure, at: input.count, "truncated: the gzip member starting at offset \(memberStart) does not end", code: "gzip.truncated")
-            case -5:
+            case Z_BUF_ERROR:
                 continue
             default:
-                let message = stream.message ?? "error \(rc)"
+                let message = stream.pointee.msg.map { String(cString: $0) } ?? "error \(rc)"
                 throw ParseError(structure, at: consumed, "corrupt data: \(message)", code: "gzip.corrupt")
             }
         }
@@ -78,13 +76,13 @@ public enum Gzip {
 
     /// Compresses `input` into one gzip member. `level` 0 stores (fast, no compression), 1–9 deflate.
     public static func compress(_ input: UnsafeRawBufferPointer, level: Int32 = 6) throws -> [UInt8] {
-        let z = try ZLib.library()
-        let stream = ZStream()
+        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
+        stream.initialize(to: z_stream())
         defer { stream.deallocate() }
-        guard z.deflateInit2(stream.pointer, level, 8, 16 + 15, 8, 0, z.version, Int32(ZStream.size)) == 0 else {
+        guard CZlib_deflateInit2(stream, level, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) == Z_OK else {
             throw ParseError(structure, "zlib deflateInit2 failed", code: "gzip.zlib")
         }
-        defer { _ = z.deflateEnd(stream.pointer) }
+        defer { _ = deflateEnd(stream) }
         var result: [UInt8] = []
         result.reserveCapacity(input.count / (level == 0 ? 1 : 2) + 1024)
         let chunk = 1 << 20
@@ -92,104 +90,23 @@ public enum Gzip {
         defer { out.deallocate() }
         var fed = 0
         while true {
-            if stream.availIn == 0 && fed < input.count, let base = input.baseAddress {
+            if stream.pointee.avail_in == 0 && fed < input.count, let base = input.baseAddress {
                 let n = min(input.count - fed, 1 << 30)
-                stream.nextIn = base + fed
-                stream.availIn = UInt32(n)
+                stream.pointee.next_in = UnsafeMutablePointer(mutating: (base + fed).assumingMemoryBound(to: Bytef.self))
+                stream.pointee.avail_in = UInt32(n)
                 fed += n
             }
-            stream.nextOut = out
-            stream.availOut = UInt32(chunk)
-            let flush: Int32 = fed == input.count ? 4 : 0 // Z_FINISH : Z_NO_FLUSH
-            let rc = z.deflate(stream.pointer, flush)
-            result.append(contentsOf: UnsafeRawBufferPointer(start: out, count: chunk - Int(stream.availOut)))
-            if rc == 1 { return result }
-            guard rc == 0 || rc == -5 else { throw ParseError(structure, "zlib deflate failed (\(rc))", code: "gzip.zlib") }
+            stream.pointee.next_out = out.assumingMemoryBound(to: Bytef.self)
+            stream.pointee.avail_out = UInt32(chunk)
+            let flush = fed == input.count ? Z_FINISH : Z_NO_FLUSH
+            let rc = deflate(stream, flush)
+            result.append(contentsOf: UnsafeRawBufferPointer(start: out, count: chunk - Int(stream.pointee.avail_out)))
+            if rc == Z_STREAM_END { return result }
+            guard rc == Z_OK || rc == Z_BUF_ERROR else { throw ParseError(structure, "zlib deflate failed (\(rc))", code: "gzip.zlib") }
         }
     }
 
     public static func compress(_ input: [UInt8], level: Int32 = 6) throws -> [UInt8] {
         try input.withUnsafeBytes { try compress($0, level: level) }
     }
-}
-
-/// The `z_stream` record of zlib on LP64, in zeroed heap memory.
-private struct ZStream {
-    static let size = 112
-    let pointer: UnsafeMutableRawPointer
-
-    init() {
-        pointer = UnsafeMutableRawPointer.allocate(byteCount: Self.size, alignment: 8)
-        pointer.initializeMemory(as: UInt8.self, repeating: 0, count: Self.size)
-    }
-
-    func deallocate() { pointer.deallocate() }
-
-    var nextIn: UnsafeRawPointer? {
-        get { pointer.load(fromByteOffset: 0, as: UnsafeRawPointer?.self) }
-        nonmutating set { pointer.storeBytes(of: newValue, toByteOffset: 0, as: UnsafeRawPointer?.self) }
-    }
-    var availIn: UInt32 {
-        get { pointer.load(fromByteOffset: 8, as: UInt32.self) }
-        nonmutating set { pointer.storeBytes(of: newValue, toByteOffset: 8, as: UInt32.self) }
-    }
-    var nextOut: UnsafeMutableRawPointer? {
-        get { pointer.load(fromByteOffset: 24, as: UnsafeMutableRawPointer?.self) }
-        nonmutating set { pointer.storeBytes(of: newValue, toByteOffset: 24, as: UnsafeMutableRawPointer?.self) }
-    }
-    var availOut: UInt32 {
-        get { pointer.load(fromByteOffset: 32, as: UInt32.self) }
-        nonmutating set { pointer.storeBytes(of: newValue, toByteOffset: 32, as: UInt32.self) }
-    }
-    var message: String? {
-        guard let p = pointer.load(fromByteOffset: 48, as: UnsafePointer<CChar>?.self) else { return nil }
-        return String(cString: p)
-    }
-}
-
-/// Functions of the system zlib, resolved once.
-private final class ZLib: @unchecked Sendable {
-    typealias InflateInit2 = @convention(c) (UnsafeMutableRawPointer, Int32, UnsafePointer<CChar>, Int32) -> Int32
-    typealias DeflateInit2 = @convention(c) (UnsafeMutableRawPointer, Int32, Int32, Int32, Int32, Int32, UnsafePointer<CChar>, Int32) -> Int32
-    typealias Step = @convention(c) (UnsafeMutableRawPointer, Int32) -> Int32
-    typealias End = @convention(c) (UnsafeMutableRawPointer) -> Int32
-    typealias Version = @convention(c) () -> UnsafePointer<CChar>
-
-    let inflateInit2: InflateInit2
-    let inflate: Step
-    let inflateEnd: End
-    let inflateReset: End
-    let deflateInit2: DeflateInit2
-    let deflate: Step
-    let deflateEnd: End
-    let version: UnsafePointer<CChar>
-
-    private static let loaded: Result<ZLib, ParseError> = {
-        guard MemoryLayout<Int>.size == 8 else {
-            return .failure(ParseError(Gzip.structure, "zlib binding supports 64-bit targets only", code: "gzip.zlib"))
-        }
-        guard let handle = dlopen("libz.so.1", RTLD_NOW) ?? dlopen("libz.so", RTLD_NOW) else {
-            return .failure(ParseError(Gzip.structure, "cannot load libz.so.1 (install zlib1g)", code: "gzip.zlib"))
-        }
-        func sym<T>(_ name: String, _: T.Type) -> T? {
-            guard let p = dlsym(handle, name) else { return nil }
-            return unsafeBitCast(p, to: T.self)
-        }
-        guard let ii = sym("inflateInit2_", InflateInit2.self), let inf = sym("inflate", Step.self),
-              let ie = sym("inflateEnd", End.self), let ir = sym("inflateReset", End.self),
-              let di = sym("deflateInit2_", DeflateInit2.self), let def = sym("deflate", Step.self),
-              let de = sym("deflateEnd", End.self), let ver = sym("zlibVersion", Version.self) else {
-            return .failure(ParseError(Gzip.structure, "libz.so.1 lacks an expected function", code: "gzip.zlib"))
-        }
-        return .success(ZLib(inflateInit2: ii, inflate: inf, inflateEnd: ie, inflateReset: ir,
-                             deflateInit2: di, deflate: def, deflateEnd: de, version: ver()))
-    }()
-
-    private init(inflateInit2: @escaping InflateInit2, inflate: @escaping Step, inflateEnd: @escaping End, inflateReset: @escaping End,
-                 deflateInit2: @escaping DeflateInit2, deflate: @escaping Step, deflateEnd: @escaping End, version: UnsafePointer<CChar>) {
-        self.inflateInit2 = inflateInit2; self.inflate = inflate; self.inflateEnd = inflateEnd; self.inflateReset = inflateReset
-        self.deflateInit2 = deflateInit2; self.deflate = deflate; self.deflateEnd = deflateEnd; self.version = version
-    }
-
-    static func library() throws -> ZLib { try loaded.get() }
 }

@@ -71,7 +71,7 @@ struct KeysInit: ParsableCommand {
         let files = chain.files
         for file in files {
             let path = directory.appendingPathComponent(file.name).path
-            try AtomicFile.store(Data(file.contents.utf8), to: path, mode: file.isSecret ? 0o600 : 0o644)
+            try Files.write(Data(file.contents.utf8), to: path, mode: file.isSecret ? 0o600 : 0o644)
         }
 
         let summary = Summary(chain: chain, directory: out)
@@ -156,36 +156,3 @@ private struct Summary: Encodable {
     }
 }
 
-/// Atomic file writing with the mode fixed before any byte is written: a temporary file created with
-/// `O_CREAT | O_EXCL` and the final mode, written, flushed, then `rename(2)`d over the destination.
-///
-/// Stopgap for `Files.write`, which fails on Linux for a destination that does not exist yet
-/// (swift-corelibs-foundation's `replaceItemAt` reports "The file doesn't exist"); see .notes/keys.md.
-enum AtomicFile {
-    static func store(_ data: Data, to path: String, mode: mode_t) throws {
-        let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))").path
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw CLIError.file(path, "cannot create: \(String(cString: strerror(errno)))") }
-        var ok = fchmod(fd, mode) == 0 // the umask may have narrowed the mode; never widens past `mode`
-        ok = ok && data.withUnsafeBytes { raw -> Bool in
-            guard let base = raw.baseAddress else { return raw.isEmpty }
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, base + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                offset += n
-            }
-            return true
-        }
-        ok = ok && fsync(fd) == 0
-        let savedErrno = errno
-        close(fd)
-        guard ok, rename(tmp, path) == 0 else {
-            let problem = String(cString: strerror(ok ? errno : savedErrno))
-            unlink(tmp)
-            throw CLIError.file(path, "cannot write: \(problem)")
-        }
-    }
-}
