@@ -56,7 +56,10 @@ extension EventLog {
             var h = H()
             pcrs[e.pcrIndex].withUnsafeBytes { h.update(bufferPointer: $0) }
             digest.withUnsafeBytes { h.update(bufferPointer: $0) }
-            pcrs[e.pcrIndex] = Array(h.finalize())
+            let next = h.finalize()
+            next.withUnsafeBytes { src in
+                pcrs[e.pcrIndex].withUnsafeMutableBytes { $0.copyMemory(from: src) }
+            }
             touched.insert(e.pcrIndex)
         }
         return PCRBanks.Bank(algorithm: alg, values: pcrs, touched: touched, eventsMissingDigest: missing)

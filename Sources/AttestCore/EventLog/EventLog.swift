@@ -144,7 +144,8 @@ public struct EventLog: Sendable {
             digests.reserveCapacity(Int(count))
             for i in 0..<Int(count) {
                 let at = r.position
-                let id = try r.u16le("Digests[\(i)].hashAlg")
+                // Constant field names: no string building per record on the happy path.
+                let id = try r.u16le("Digests.digests[].hashAlg")
                 guard let entry = table.first(where: { $0.id == id }) else {
                     throw ParseError("TCG_PCR_EVENT2", at: at, "Digests[\(i)] has algorithm 0x\(String(id, radix: 16)), which the Spec ID event does not list", code: "eventlog.unknown-algorithm")
                 }
@@ -152,7 +153,7 @@ public struct EventLog: Sendable {
                     throw ParseError("TCG_PCR_EVENT2", at: at, "Digests lists algorithm 0x\(String(id, radix: 16)) twice", code: "eventlog.duplicate-digest")
                 }
                 let o = r.offset
-                try r.skip(entry.size, "Digests[\(i)].digest")
+                try r.skip(entry.size, "Digests.digests[].digest")
                 digests.append(EventDigest(algorithmID: id, algorithm: entry.alg, digest: r.bytes[o..<(o + entry.size)]))
             }
             let (data, dataOffset) = try readEventData(&r)
