@@ -12,8 +12,6 @@ public struct PCRBanks: Sendable, Hashable {
         public internal(set) var eventsMissingDigest: [Int]
 
         public var isComplete: Bool { eventsMissingDigest.isEmpty }
-
-        public subscript(pcr: Int) -> [UInt8] { values[pcr] }
     }
 
     /// A bank the log declares but hostattest cannot hash (e.g. SM3_256, 0x0012): its digests were
