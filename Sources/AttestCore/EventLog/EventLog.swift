@@ -49,8 +49,11 @@ public struct EventLog: Sendable {
         // The first record is always a TCG_PCR_EVENT (PFP 10.2.1); its data says which format follows.
         let first = try Self.readLegacyEvent(&r, number: 0)
         var spec: TCGEfiSpecIDEvent? = nil
-        if first.pcrIndex == 0, first.type == .EV_NO_ACTION,
-           first.data.starts(with: TCGEfiSpecIDEvent.signaturePrefix) {
+        if first.data.starts(with: TCGEfiSpecIDEvent.signaturePrefix) {
+            // A Spec ID event anywhere but PCR 0 / EV_NO_ACTION would make the format ambiguous.
+            guard first.pcrIndex == 0, first.type == .EV_NO_ACTION else {
+                throw ParseError("TCG_PCR_EVENT #0", at: 0, "carries a Spec ID event but is \(first.type.name) in PCR \(first.pcrIndex), expected EV_NO_ACTION in PCR 0", code: "eventlog.specid-malformed")
+            }
             if first.data.starts(with: TCGEfiSpecIDEvent.signature03) {
                 spec = try TCGEfiSpecIDEvent(bytes: first.data, baseOffset: first.dataOffset)
             } else if !first.data.starts(with: TCGEfiSpecIDEvent.signature00) {
