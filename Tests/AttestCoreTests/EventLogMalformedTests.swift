@@ -3,7 +3,7 @@ import TestSupport
 @testable import AttestCore
 
 /// Byte builders for hand-made records (little-endian, as the PFP defines them).
-enum TCGBytes {
+enum EventLogBytes {
     static func u16(_ v: UInt16) -> [UInt8] { [UInt8(v & 0xff), UInt8(v >> 8)] }
     static func u32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
     static func u64(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
@@ -38,8 +38,8 @@ enum TCGBytes {
     }
 }
 
-/// A deterministic PRNG (SplitMix64) so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
+/// A deterministic PRNG (EventLogRNG) so failures reproduce.
+struct EventLogRNG: RandomNumberGenerator {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
@@ -59,7 +59,7 @@ struct SplitMix64: RandomNumberGenerator {
     }
 
     static let cases: [Case] = {
-        typealias B = TCGBytes
+        typealias B = EventLogBytes
         let h = B.sha256Header
         let sep = B.sha256Event()
         return [
@@ -109,12 +109,12 @@ struct SplitMix64: RandomNumberGenerator {
     }
 
     @Test func errorNamesRecordOffsetAndProblem() {
-        let bytes = TCGBytes.sha256Header + TCGBytes.sha256Event() + TCGBytes.sha256Event(pcr: 31)
+        let bytes = EventLogBytes.sha256Header + EventLogBytes.sha256Event() + EventLogBytes.sha256Event(pcr: 31)
         #expect {
             try EventLog(bytes: bytes)
         } throws: { error in
             let e = error as? ParseError
-            return e?.structure == "TCG_PCR_EVENT2 #2" && e?.offset == TCGBytes.sha256Header.count + TCGBytes.sha256Event().count
+            return e?.structure == "TCG_PCR_EVENT2 #2" && e?.offset == EventLogBytes.sha256Header.count + EventLogBytes.sha256Event().count
                 && (e?.description.contains("PCRIndex 31") ?? false)
         }
     }
@@ -155,7 +155,7 @@ struct SplitMix64: RandomNumberGenerator {
     }
 
     @Test func trailingPaddingIsTheOnlyToleratedQuirk() throws {
-        let base = TCGBytes.sha256Header + TCGBytes.sha256Event()
+        let base = EventLogBytes.sha256Header + EventLogBytes.sha256Event()
         for pad: UInt8 in [0x00, 0xFF] {
             let log = try EventLog(bytes: base + [UInt8](repeating: pad, count: 100))
             #expect(log.events.count == 2)
@@ -167,7 +167,7 @@ struct SplitMix64: RandomNumberGenerator {
 
     /// Deterministic mutations of every fixture through the fuzz entry point: never traps.
     @Test func fuzzMutationsOfFixturesNeverTrap() throws {
-        var rng = SplitMix64(state: 0x5EED_0000_7C61_0001)
+        var rng = EventLogRNG(state: 0x5EED_0000_7C61_0001)
         let names = ["event.bin", "event-uefivar.bin", "event-uefiaction.bin", "event-uefiservices.bin",
                      "event-sd-boot-fedora37.bin", "event-uefi-sha1-log.bin", "specid-vendordata.bin",
                      "event-arch-linux.bin", "event-gce-ubuntu-2104-log.bin", "event-postcode.bin"]

@@ -16,14 +16,14 @@ public struct UEFIVariableData: Sendable, Hashable {
     public init(bytes: ArraySlice<UInt8>) throws {
         let s = "UEFI_VARIABLE_DATA"
         var r = ByteReader(Array(bytes), structure: s)
-        vendorGUID = EFIGUID.format(try r.bytes(16, "VariableName"))
+        vendorGUID = EventLogGUID.format(try r.bytes(16, "VariableName"))
         let nameLength = try r.u64le("UnicodeNameLength")
         let dataLength = try r.u64le("VariableDataLength")
         let (nameBytes, overflow) = nameLength.multipliedReportingOverflow(by: 2)
         guard !overflow, let n = Int(exactly: nameBytes), n <= r.remaining else {
             throw ParseError(s, at: 32, "UnicodeNameLength \(nameLength) runs past the end of the data", code: "parse.length")
         }
-        name = UTF16Text.decode(try r.bytes(n, "UnicodeName")[...])
+        name = EventLogText.decode(try r.bytes(n, "UnicodeName")[...])
         guard let d = Int(exactly: dataLength), d <= r.remaining else {
             throw ParseError(s, at: r.position, "VariableDataLength \(dataLength) runs past the \(r.remaining) bytes that remain", code: "parse.length")
         }
@@ -34,7 +34,7 @@ public struct UEFIVariableData: Sendable, Hashable {
 }
 
 /// EFI_GUID formatting (UEFI 2.10, appendix A): the first three fields are little-endian.
-enum EFIGUID {
+enum EventLogGUID {
     static func format<C: Collection>(_ b: C) -> String where C.Element == UInt8 {
         let a = Array(b)
         guard a.count == 16 else { return a.hex }
@@ -46,7 +46,7 @@ enum EFIGUID {
 }
 
 /// Text as firmware logs it: UCS-2/UTF-16LE (UEFI CHAR16) or 8-bit strings, NUL-terminated or not.
-enum UTF16Text {
+enum EventLogText {
     static func decode(_ bytes: ArraySlice<UInt8>) -> String {
         var units: [UInt16] = []
         units.reserveCapacity(bytes.count / 2)
