@@ -157,6 +157,27 @@ import TestSupport
         #expect(action.verifiedData == nil)
     }
 
+    /// A TPM 1.2 log may start with "Spec ID Event00" (TCG_PCClientSpecIDEventStruct): it stays a
+    /// SHA-1 log of TCG_PCR_EVENT records.
+    @Test func specIDEvent00IsALegacyLog() throws {
+        typealias B = EventLogBytes
+        let header = B.legacyEvent(pcr: 0, type: 3, data: Array("Spec ID Event00".utf8) + [0] + [UInt8](repeating: 0, count: 8))
+        let sep = B.legacyEvent(pcr: 4, type: 4, digest: DigestAlgorithm.sha1.hash([0, 0, 0, 0]), data: [0, 0, 0, 0])
+        let log = try EventLog(bytes: header + sep)
+        #expect(log.format == .sha1Legacy)
+        #expect(log.specID == nil)
+        #expect(log.replay()[.sha1, 4] == Self.extend(.sha1, [UInt8](repeating: 0, count: 20), DigestAlgorithm.sha1.hash([0, 0, 0, 0])))
+        #expect(log.events[1].verifiedData?.decoded == .separator(0))
+    }
+
+    @Test func eventTypeNames() {
+        #expect(EventType.EV_EFI_BOOT_SERVICES_APPLICATION.name == "EV_EFI_BOOT_SERVICES_APPLICATION")
+        #expect(EventType(name: "EV_IPL") == .EV_IPL)
+        #expect(EventType(name: "0x800000e0") == .EV_EFI_VARIABLE_AUTHORITY)
+        #expect(EventType(0x1234).name == "EV_UNKNOWN_0x1234")
+        #expect(EventType(name: "EV_NOPE") == nil)
+    }
+
     /// UEFI_VARIABLE_DATA for tests (PFP 10.2.6).
     static func variable(name: String, data: [UInt8]) -> [UInt8] {
         let guid: [UInt8] = [0x61, 0xdf, 0xe4, 0x8b, 0xca, 0x93, 0xd2, 0x11, 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c]
