@@ -8,7 +8,7 @@ import TestSupport
 ///   sha256:
 ///     0  : 0x46…
 /// ```
-enum TPM2ToolsPCRs {
+enum EventLogYAMLPCRs {
     static func parse(_ yaml: String) -> [DigestAlgorithm: [Int: [UInt8]]] {
         var out: [DigestAlgorithm: [Int: [UInt8]]] = [:]
         var inBlock = false
@@ -47,7 +47,7 @@ enum TPM2ToolsPCRs {
     @Test(arguments: logs)
     func replayMatchesTPM2Tools(name: String) throws {
         let log = try EventLog(bytes: try Fixtures.bytes(Self.dir + name))
-        let expected = TPM2ToolsPCRs.parse(try Fixtures.text(Self.dir + name + ".yaml"))
+        let expected = EventLogYAMLPCRs.parse(try Fixtures.text(Self.dir + name + ".yaml"))
         #expect(!expected.isEmpty, "the YAML of \(name) has a pcrs: block")
         let replayed = log.replay()
         // tpm2_eventlog prints the banks the events carry digests for. A Spec ID table may declare
@@ -87,7 +87,7 @@ enum TPM2ToolsPCRs {
     /// tpm2-tools reads the 4 vendor bytes past eventSize 37; hostattest rejects the record.
     @Test func specIDVendorDataPastEventSizeIsRejected() throws {
         let bytes = try Fixtures.bytes(Self.dir + "specid-vendordata.bin")
-        #expect(TPM2ToolsPCRs.parse(try Fixtures.text(Self.dir + "specid-vendordata.bin.yaml")).isEmpty)
+        #expect(EventLogYAMLPCRs.parse(try Fixtures.text(Self.dir + "specid-vendordata.bin.yaml")).isEmpty)
         do {
             _ = try EventLog(bytes: bytes)
             Issue.record("expected a ParseError")

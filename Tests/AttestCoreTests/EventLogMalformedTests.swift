@@ -3,7 +3,7 @@ import TestSupport
 @testable import AttestCore
 
 /// Byte builders for hand-made records (little-endian, as the PFP defines them).
-enum TCGBytes {
+enum EventLogBytes {
     static func u16(_ v: UInt16) -> [UInt8] { [UInt8(v & 0xff), UInt8(v >> 8)] }
     static func u32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
     static func u64(_ v: UInt64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: v >> (8 * $0)) } }
@@ -38,6 +38,17 @@ enum TCGBytes {
     }
 }
 
+/// A deterministic PRNG (EventLogRNG) so failures reproduce.
+struct EventLogRNG: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
 
 @Suite struct EventLogMalformedTests {
     struct Case: CustomTestStringConvertible, Sendable {
@@ -48,7 +59,7 @@ enum TCGBytes {
     }
 
     static let cases: [Case] = {
-        typealias B = TCGBytes
+        typealias B = EventLogBytes
         let h = B.sha256Header
         let sep = B.sha256Event()
         return [
@@ -59,6 +70,10 @@ enum TCGBytes {
             Case(name: "legacy PCR index 24", bytes: B.legacyEvent(pcr: 24, type: 4, data: [0, 0, 0, 0]), code: "eventlog.pcr-index"),
             Case(name: "legacy PCR index 0xFFFFFFFF", bytes: B.legacyEvent(pcr: 0xFFFF_FFFF, type: 4, data: [0, 0, 0, 0]), code: "eventlog.pcr-index"),
             Case(name: "Spec ID signature Event02", bytes: B.header(B.specID(signature: "Spec ID Event02", algs: [(0x000B, 32)])) + sep, code: "eventlog.specid-signature"),
+            Case(name: "Spec ID event in PCR 1", bytes: B.legacyEvent(pcr: 1, type: 3, data: B.specID(algs: [(0x000B, 32)])) + sep, code: "eventlog.specid-malformed"),
+            Case(name: "Spec ID event typed EV_SEPARATOR", bytes: B.legacyEvent(pcr: 0, type: 4, data: B.specID(algs: [(0x000B, 32)])) + sep, code: "eventlog.specid-malformed"),
+            Case(name: "Spec ID specVersionMajor 1", bytes: B.header(Array(B.specID(algs: [(0x000B, 32)]).enumerated().map { $0.offset == 21 ? 1 : $0.element })) + sep, code: "eventlog.specid-version"),
+            Case(name: "Spec ID uintnSize 3", bytes: B.header(Array(B.specID(algs: [(0x000B, 32)]).enumerated().map { $0.offset == 23 ? 3 : $0.element })) + sep, code: "eventlog.specid-malformed"),
             Case(name: "Spec ID numberOfAlgorithms 0xFFFFFFFF", bytes: B.header(B.specID(algs: [(0x000B, 32)], count: 0xFFFF_FFFF)) + sep, code: "parse.length"),
             Case(name: "Spec ID numberOfAlgorithms 0", bytes: B.header(B.specID(algs: [], count: 0)) + sep, code: "eventlog.specid-malformed"),
             Case(name: "Spec ID sha256 with digestSize 20", bytes: B.header(B.specID(algs: [(0x000B, 20)])) + sep, code: "eventlog.specid-malformed"),
@@ -94,12 +109,12 @@ enum TCGBytes {
     }
 
     @Test func errorNamesRecordOffsetAndProblem() {
-        let bytes = TCGBytes.sha256Header + TCGBytes.sha256Event() + TCGBytes.sha256Event(pcr: 31)
+        let bytes = EventLogBytes.sha256Header + EventLogBytes.sha256Event() + EventLogBytes.sha256Event(pcr: 31)
         #expect {
             try EventLog(bytes: bytes)
         } throws: { error in
             let e = error as? ParseError
-            return e?.structure == "TCG_PCR_EVENT2 #2" && e?.offset == TCGBytes.sha256Header.count + TCGBytes.sha256Event().count
+            return e?.structure == "TCG_PCR_EVENT2 #2" && e?.offset == EventLogBytes.sha256Header.count + EventLogBytes.sha256Event().count
                 && (e?.description.contains("PCRIndex 31") ?? false)
         }
     }
@@ -140,7 +155,7 @@ enum TCGBytes {
     }
 
     @Test func trailingPaddingIsTheOnlyToleratedQuirk() throws {
-        let base = TCGBytes.sha256Header + TCGBytes.sha256Event()
+        let base = EventLogBytes.sha256Header + EventLogBytes.sha256Event()
         for pad: UInt8 in [0x00, 0xFF] {
             let log = try EventLog(bytes: base + [UInt8](repeating: pad, count: 100))
             #expect(log.events.count == 2)
@@ -152,7 +167,7 @@ enum TCGBytes {
 
     /// Deterministic mutations of every fixture through the fuzz entry point: never traps.
     @Test func fuzzMutationsOfFixturesNeverTrap() throws {
-        var rng = SplitMix64(state: 0x5EED_0000_7C61_0001)
+        var rng = EventLogRNG(state: 0x5EED_0000_7C61_0001)
         let names = ["event.bin", "event-uefivar.bin", "event-uefiaction.bin", "event-uefiservices.bin",
                      "event-sd-boot-fedora37.bin", "event-uefi-sha1-log.bin", "specid-vendordata.bin",
                      "event-arch-linux.bin", "event-gce-ubuntu-2104-log.bin", "event-postcode.bin"]

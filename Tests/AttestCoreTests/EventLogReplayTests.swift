@@ -57,7 +57,7 @@ import TestSupport
         var w = EventLogWriter(banks: [.sha1, .sha256])
         w.startupLocality(4)
         let measurement = DigestAlgorithm.sha256.hash(Array("microcode".utf8))
-        w.noAction(pcr: 0, data: EventLog.Event.hcrtmComponentSignature + [5] + Array("ucode".utf8) + [1] + TCGBytes.u16(32) + measurement)
+        w.noAction(pcr: 0, data: EventLog.Event.hcrtmComponentSignature + [5] + Array("ucode".utf8) + [1] + EventLogBytes.u16(32) + measurement)
         w.measure(pcr: 0, type: .EV_EFI_HCRTM_EVENT, data: Array("HCRTM".utf8))
         let log = try EventLog(bytes: w.bytes)
         #expect(log.events[2].untrustedDecoded.decoded == .hcrtmComponent(description: "ucode", measurementFormatType: 1, measurement: measurement))
@@ -92,7 +92,7 @@ import TestSupport
     /// An algorithm the Spec ID table declares but hostattest cannot hash (SM3_256): parsed with
     /// its declared size, not replayed, reported as unsupported.
     @Test func sm3BankIsParsedButNotReplayed() throws {
-        typealias B = TCGBytes
+        typealias B = EventLogBytes
         let data: [UInt8] = [0, 0, 0, 0]
         let bytes = B.header(B.specID(algs: [(0x0012, 32), (0x000B, 32)]))
             + B.event2(pcr: 7, type: 4, digests: [(0x0012, [UInt8](repeating: 0x33, count: 32)), (0x000B, DigestAlgorithm.sha256.hash(data))], data: data)
@@ -127,7 +127,7 @@ import TestSupport
     }
 
     @Test func eventMissingABankDigestMakesThatBankIncomplete() throws {
-        typealias B = TCGBytes
+        typealias B = EventLogBytes
         let bytes = B.header(B.specID(algs: [(0x0004, 20), (0x000B, 32)]))
             + B.event2(pcr: 1, type: 4, digests: [(0x000B, DigestAlgorithm.sha256.hash([0, 0, 0, 0]))], data: [0, 0, 0, 0])
         let log = try EventLog(bytes: bytes)
@@ -157,16 +157,37 @@ import TestSupport
         #expect(action.verifiedData == nil)
     }
 
+    /// A TPM 1.2 log may start with "Spec ID Event00" (TCG_PCClientSpecIDEventStruct): it stays a
+    /// SHA-1 log of TCG_PCR_EVENT records.
+    @Test func specIDEvent00IsALegacyLog() throws {
+        typealias B = EventLogBytes
+        let header = B.legacyEvent(pcr: 0, type: 3, data: Array("Spec ID Event00".utf8) + [0] + [UInt8](repeating: 0, count: 8))
+        let sep = B.legacyEvent(pcr: 4, type: 4, digest: DigestAlgorithm.sha1.hash([0, 0, 0, 0]), data: [0, 0, 0, 0])
+        let log = try EventLog(bytes: header + sep)
+        #expect(log.format == .sha1Legacy)
+        #expect(log.specID == nil)
+        #expect(log.replay()[.sha1, 4] == Self.extend(.sha1, [UInt8](repeating: 0, count: 20), DigestAlgorithm.sha1.hash([0, 0, 0, 0])))
+        #expect(log.events[1].verifiedData?.decoded == .separator(0))
+    }
+
+    @Test func eventTypeNames() {
+        #expect(EventType.EV_EFI_BOOT_SERVICES_APPLICATION.name == "EV_EFI_BOOT_SERVICES_APPLICATION")
+        #expect(EventType(name: "EV_IPL") == .EV_IPL)
+        #expect(EventType(name: "0x800000e0") == .EV_EFI_VARIABLE_AUTHORITY)
+        #expect(EventType(0x1234).name == "EV_UNKNOWN_0x1234")
+        #expect(EventType(name: "EV_NOPE") == nil)
+    }
+
     /// UEFI_VARIABLE_DATA for tests (PFP 10.2.6).
     static func variable(name: String, data: [UInt8]) -> [UInt8] {
         let guid: [UInt8] = [0x61, 0xdf, 0xe4, 0x8b, 0xca, 0x93, 0xd2, 0x11, 0xaa, 0x0d, 0x00, 0xe0, 0x98, 0x03, 0x2b, 0x8c]
         let units = Array(name.utf16)
-        return guid + TCGBytes.u64(UInt64(units.count)) + TCGBytes.u64(UInt64(data.count))
+        return guid + EventLogBytes.u64(UInt64(units.count)) + EventLogBytes.u64(UInt64(data.count))
             + units.flatMap { [UInt8($0 & 0xff), UInt8($0 >> 8)] } + data
     }
 
     /// UEFI_IMAGE_LOAD_EVENT for tests (PFP 10.2.3).
     static func imageLoad(devicePath: [UInt8]) -> [UInt8] {
-        TCGBytes.u64(0x1000) + TCGBytes.u64(0x2000) + TCGBytes.u64(0) + TCGBytes.u64(UInt64(devicePath.count)) + devicePath
+        EventLogBytes.u64(0x1000) + EventLogBytes.u64(0x2000) + EventLogBytes.u64(0) + EventLogBytes.u64(UInt64(devicePath.count)) + devicePath
     }
 }

@@ -115,7 +115,7 @@ public enum DecodedEventData: Sendable, Hashable {
                 let mlen = try r.u16le("ComponentMeasurementSize")
                 let m = try r.bytes(Int(mlen), "ComponentMeasurement")
                 try r.expectEnd()
-                return .hcrtmComponent(description: UTF16Text.printable(desc[...]) ?? desc.hex, measurementFormatType: format, measurement: m)
+                return .hcrtmComponent(description: EventLogText.printable(desc[...]) ?? desc.hex, measurementFormatType: format, measurement: m)
             }
             let sig = data.prefix(16)
             return .noAction(signature: TCGEfiSpecIDEvent.printable(sig), data: Array(data))
@@ -130,7 +130,7 @@ public enum DecodedEventData: Sendable, Hashable {
         case .EV_EFI_PLATFORM_FIRMWARE_BLOB:
             return try blob(data)
         case .EV_POST_CODE:
-            if data.count == 16, UTF16Text.printable(data) == nil { return try blob(data) }
+            if data.count == 16, EventLogText.printable(data) == nil { return try blob(data) }
             return try text(data)
         case .EV_EFI_PLATFORM_FIRMWARE_BLOB2:
             var r = ByteReader(Array(data), structure: "UEFI_PLATFORM_FIRMWARE_BLOB2")
@@ -139,14 +139,14 @@ public enum DecodedEventData: Sendable, Hashable {
             let base = try r.u64le("BlobBase")
             let len = try r.u64le("BlobLength")
             try r.expectEnd()
-            return .firmwareBlob2(description: UTF16Text.printable(d[...]) ?? d.hex, base: base, length: len)
+            return .firmwareBlob2(description: EventLogText.printable(d[...]) ?? d.hex, base: base, length: len)
         case .EV_EFI_HANDOFF_TABLES, .EV_EFI_HANDOFF_TABLES2:
             var r = ByteReader(Array(data), structure: type == .EV_EFI_HANDOFF_TABLES ? "UEFI_HANDOFF_TABLE_POINTERS" : "UEFI_HANDOFF_TABLE_POINTERS2")
             var description = ""
             if type == .EV_EFI_HANDOFF_TABLES2 {
                 let n = try r.u8("TableDescriptionSize")
                 let d = try r.bytes(Int(n), "TableDescription")
-                description = UTF16Text.printable(d[...]) ?? d.hex
+                description = EventLogText.printable(d[...]) ?? d.hex
             }
             let count = try r.u64le("NumberOfTables")
             guard count <= UInt64(r.remaining / 24) else {
@@ -169,7 +169,7 @@ public enum DecodedEventData: Sendable, Hashable {
             try r.expectEnd()
             return .eventTag(id: id, data: d)
         case .EV_S_CRTM_VERSION:
-            if let t = UTF16Text.printable(data) { return .text(t) }
+            if let t = EventLogText.printable(data) { return .text(t) }
             if data.count == 16 { return .guid(EFIGUID.format(data)) }
             return .bytes(Array(data))
         case .EV_EFI_ACTION, .EV_ACTION, .EV_IPL, .EV_OMIT_BOOT_DEVICE_EVENTS, .EV_EFI_HCRTM_EVENT:
@@ -180,7 +180,7 @@ public enum DecodedEventData: Sendable, Hashable {
     }
 
     private static func text(_ data: ArraySlice<UInt8>) throws -> DecodedEventData {
-        if let t = UTF16Text.printable(data) { return .text(t) }
+        if let t = EventLogText.printable(data) { return .text(t) }
         return .bytes(Array(data))
     }
 
@@ -218,7 +218,7 @@ public enum DecodedEventData: Sendable, Hashable {
             let start = try e.u64le("StartingLBA")
             let end = try e.u64le("EndingLBA")
             try e.skip(8, "Attributes")
-            let name = UTF16Text.decode(try e.bytes(72, "PartitionName")[...])
+            let name = EventLogText.decode(try e.bytes(72, "PartitionName")[...])
             parts.append(GPTPartition(typeGUID: type, uniqueGUID: unique, startingLBA: start, endingLBA: end, name: name))
         }
         try r.expectEnd()

@@ -56,7 +56,10 @@ extension EventLog {
             var h = H()
             pcrs[e.pcrIndex].withUnsafeBytes { h.update(bufferPointer: $0) }
             digest.withUnsafeBytes { h.update(bufferPointer: $0) }
-            pcrs[e.pcrIndex] = Array(h.finalize())
+            let next = h.finalize()
+            next.withUnsafeBytes { src in
+                pcrs[e.pcrIndex].withUnsafeMutableBytes { $0.copyMemory(from: src) }
+            }
             touched.insert(e.pcrIndex)
         }
         return PCRBanks.Bank(algorithm: alg, values: pcrs, touched: touched, eventsMissingDigest: missing)
@@ -69,6 +72,10 @@ extension EventLog {
     /// events extended into that PCR. A bank the log lacks is `pcr.bank-missing`; one it declares
     /// but hostattest cannot hash is `pcr.bank-unsupported`; a bank where some event has no digest
     /// is `pcr.replay-incomplete`; a PCR index outside 0–23 is `pcr.index-invalid`.
+    ///
+    /// Only the PCRs in `expected` are checked: a valid report says nothing about events extended
+    /// into other PCRs, so a caller that relies on an event must have quoted that event's PCR in
+    /// every bank it uses.
     public func verifyReplay(against expected: [DigestAlgorithm: [Int: [UInt8]]]) -> VerificationReport {
         let replayed = replay()
         var report = VerificationReport()

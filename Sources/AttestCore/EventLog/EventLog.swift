@@ -49,8 +49,11 @@ public struct EventLog: Sendable {
         // The first record is always a TCG_PCR_EVENT (PFP 10.2.1); its data says which format follows.
         let first = try Self.readLegacyEvent(&r, number: 0)
         var spec: TCGEfiSpecIDEvent? = nil
-        if first.pcrIndex == 0, first.type == .EV_NO_ACTION,
-           first.data.starts(with: TCGEfiSpecIDEvent.signaturePrefix) {
+        if first.data.starts(with: TCGEfiSpecIDEvent.signaturePrefix) {
+            // A Spec ID event anywhere but PCR 0 / EV_NO_ACTION would make the format ambiguous.
+            guard first.pcrIndex == 0, first.type == .EV_NO_ACTION else {
+                throw ParseError("TCG_PCR_EVENT #0", at: 0, "carries a Spec ID event but is \(first.type.name) in PCR \(first.pcrIndex), expected EV_NO_ACTION in PCR 0", code: "eventlog.specid-malformed")
+            }
             if first.data.starts(with: TCGEfiSpecIDEvent.signature03) {
                 spec = try TCGEfiSpecIDEvent(bytes: first.data, baseOffset: first.dataOffset)
             } else if !first.data.starts(with: TCGEfiSpecIDEvent.signature00) {
@@ -144,7 +147,8 @@ public struct EventLog: Sendable {
             digests.reserveCapacity(Int(count))
             for i in 0..<Int(count) {
                 let at = r.position
-                let id = try r.u16le("Digests[\(i)].hashAlg")
+                // Constant field names: no string building per record on the happy path.
+                let id = try r.u16le("Digests.digests[].hashAlg")
                 guard let entry = table.first(where: { $0.id == id }) else {
                     throw ParseError("TCG_PCR_EVENT2", at: at, "Digests[\(i)] has algorithm 0x\(String(id, radix: 16)), which the Spec ID event does not list", code: "eventlog.unknown-algorithm")
                 }
@@ -152,7 +156,7 @@ public struct EventLog: Sendable {
                     throw ParseError("TCG_PCR_EVENT2", at: at, "Digests lists algorithm 0x\(String(id, radix: 16)) twice", code: "eventlog.duplicate-digest")
                 }
                 let o = r.offset
-                try r.skip(entry.size, "Digests[\(i)].digest")
+                try r.skip(entry.size, "Digests.digests[].digest")
                 digests.append(EventDigest(algorithmID: id, algorithm: entry.alg, digest: r.bytes[o..<(o + entry.size)]))
             }
             let (data, dataOffset) = try readEventData(&r)

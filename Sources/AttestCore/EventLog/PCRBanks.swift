@@ -1,7 +1,7 @@
 /// Final PCR values per bank, as replaying an event log computes them (``EventLog/replay()``).
-public struct PCRBanks: Sendable, Hashable {
+public struct PCRBanks: Sendable, Hashable, Codable {
     /// The 24 PCRs of one hash bank.
-    public struct Bank: Sendable, Hashable {
+    public struct Bank: Sendable, Hashable, Codable {
         public let algorithm: DigestAlgorithm
         /// `values[i]` is PCR i (24 entries). PCRs no event touched hold their reset value.
         public internal(set) var values: [[UInt8]]
@@ -12,13 +12,11 @@ public struct PCRBanks: Sendable, Hashable {
         public internal(set) var eventsMissingDigest: [Int]
 
         public var isComplete: Bool { eventsMissingDigest.isEmpty }
-
-        public subscript(pcr: Int) -> [UInt8] { values[pcr] }
     }
 
     /// A bank the log declares but hostattest cannot hash (e.g. SM3_256, 0x0012): its digests were
     /// parsed with the Spec ID size but it is not replayed.
-    public struct UnsupportedBank: Sendable, Hashable {
+    public struct UnsupportedBank: Sendable, Hashable, Codable {
         public let algorithmID: UInt16
         public let digestSize: Int
         public var name: String { EventLog.algorithmName(algorithmID) }

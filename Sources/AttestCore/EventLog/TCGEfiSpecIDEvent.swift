@@ -107,8 +107,9 @@ public struct TCGEfiSpecIDEvent: Sendable, Hashable {
             out.tcgAppendLE(a.algorithmID)
             out.tcgAppendLE(a.digestSize)
         }
-        out.append(UInt8(truncatingIfNeeded: vendorInfo.count))
-        out += vendorInfo.prefix(255)
+        let vendor = vendorInfo.prefix(255)
+        out.append(UInt8(vendor.count))
+        out += vendor
         return out
     }
 

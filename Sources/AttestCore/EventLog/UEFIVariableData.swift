@@ -23,7 +23,7 @@ public struct UEFIVariableData: Sendable, Hashable {
         guard !overflow, let n = Int(exactly: nameBytes), n <= r.remaining else {
             throw ParseError(s, at: 32, "UnicodeNameLength \(nameLength) runs past the end of the data", code: "parse.length")
         }
-        name = UTF16Text.decode(try r.bytes(n, "UnicodeName")[...])
+        name = EventLogText.decode(try r.bytes(n, "UnicodeName")[...])
         guard let d = Int(exactly: dataLength), d <= r.remaining else {
             throw ParseError(s, at: r.position, "VariableDataLength \(dataLength) runs past the \(r.remaining) bytes that remain", code: "parse.length")
         }
@@ -34,7 +34,7 @@ public struct UEFIVariableData: Sendable, Hashable {
 }
 
 /// Text as firmware logs it: UCS-2/UTF-16LE (UEFI CHAR16) or 8-bit strings, NUL-terminated or not.
-enum UTF16Text {
+enum EventLogText {
     static func decode(_ bytes: ArraySlice<UInt8>) -> String {
         var units: [UInt16] = []
         units.reserveCapacity(bytes.count / 2)

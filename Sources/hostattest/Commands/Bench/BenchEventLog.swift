@@ -106,14 +106,21 @@ struct BenchEventLog: ParsableCommand {
         return ("synthetic 3-bank log", w.bytes)
     }
 
-    /// Appends copies of the log's events (not its Spec ID event) until it is at least `size` bytes.
+    /// Appends copies of the log's events (not its first record, the Spec ID event), one record at
+    /// a time, until the log is at least `size` bytes.
     static func grow(_ bytes: [UInt8], to size: Int) throws -> [UInt8] {
         let log = try EventLog(bytes: bytes)
         guard bytes.count < size, log.events.count > 1 else { return bytes }
-        let firstBody = log.events[1].offset
-        let body = bytes[firstBody...]
+        let records = log.events.dropFirst().map { e in
+            bytes[e.offset..<(e.dataOffset + e.data.count)]
+        }
         var out = bytes
-        while out.count < size { out += body }
+        out.reserveCapacity(size + (records.map(\.count).max() ?? 0))
+        var i = 0
+        while out.count < size {
+            out += records[i % records.count]
+            i += 1
+        }
         return out
     }
 }

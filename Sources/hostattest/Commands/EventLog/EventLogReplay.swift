@@ -73,7 +73,7 @@ struct EventLogReplay: ParsableCommand {
                 lines.append("\(b.algorithm):")
                 for p in pcrs(b) { lines.append("  " + EventLogShow.pad(String(p), 2) + " : 0x" + b.values[p].hex) }
                 if !b.isComplete {
-                    lines.append("  (incomplete: events \(b.eventsMissingDigest.map(String.init).joined(separator: ", ")) carry no \(b.algorithm) digest)")
+                    lines.append("  (not replayable: event(s) \(b.eventsMissingDigest.map { "#\($0)" }.joined(separator: ", ")) carry no \(b.algorithm) digest)")
                 }
             }
             for u in replayed.unsupported {
