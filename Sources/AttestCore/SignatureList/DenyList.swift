@@ -124,6 +124,13 @@ private extension String {
 }
 
 extension DenyList {
+    /// Parses and merges several deny-list files (e.g. ``TrustAnchors/dbxFiles``).
+    public init(files: [[UInt8]]) throws {
+        var list = DenyList.empty
+        for file in files { list = list.merged(with: try DenyList(bytes: file)) }
+        self = list
+    }
+
     /// Both lists' entries.
     public func merged(with other: DenyList) -> DenyList {
         DenyList(digests: digests + other.digests, certificates: certificates + other.certificates,
