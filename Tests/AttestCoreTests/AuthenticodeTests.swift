@@ -192,4 +192,29 @@ import TestSupport
             }
         }
     }
+
+    @Test func malformedSignaturesThrowAndFuzzNeverTraps() throws {
+        let image = try PEImage(bytes: Fixtures.bytes("pe/go-uefi/HelloWorld.efi.signed"))
+        let der = try AuthenticodeSignature(certificate: image.certificates[0]).derEncoded
+        // Every truncation of the DER throws a ParseError (never traps).
+        for n in 0..<der.count {
+            #expect(throws: ParseError.self, "prefix \(n)") { try AuthenticodeSignature(derEncoded: Array(der.prefix(n))) }
+        }
+        // Not SignedData, not SpcIndirectDataContent, unknown digest algorithm.
+        #expect(throws: ParseError.self) { try AuthenticodeSignature(derEncoded: [0x30, 0x03, 0x06, 0x01, 0x00]) }
+        let spcOID: [UInt8] = [0x06, 0x0A, 0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x01, 0x04]
+        let at = try #require((0..<(der.count - spcOID.count)).first { Array(der[$0..<($0 + spcOID.count)]) == spcOID })
+        var wrongType = der
+        wrongType[at + spcOID.count - 1] = 0x05  // SpcIndirectDataContent → another OID
+        #expect(throws: ParseError.self) { try AuthenticodeSignature(derEncoded: wrongType) }
+        var rng = SplitMix64(seed: 0xA17E_C0DE)
+        for _ in 0..<3000 {
+            var bytes = der
+            for _ in 0..<(1 + Int(rng.next() % 4)) {
+                let at = Int(rng.next() % UInt64(bytes.count))
+                bytes[at] ^= UInt8(truncatingIfNeeded: rng.next() | 1)
+            }
+            AuthenticodeSignature.fuzz(bytes)
+        }
+    }
 }
