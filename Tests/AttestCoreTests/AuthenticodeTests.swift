@@ -1,5 +1,6 @@
 import AttestCore
 import Foundation
+import SwiftASN1
 import Testing
 import TestSupport
 
@@ -135,6 +136,17 @@ import TestSupport
             let v = AuthenticodeVerifier.verify(signed, anchors: anchors, dbx: dbx)
             #expect(Self.codes(v) == ["dbx.certificate-revoked"], "\(revoked.name)")
         }
+        // EFI_CERT_X509_SHA256_GUID: SHA-256 of the intermediate's TBSCertificate + EFI_TIME.
+        let intermediateDER = try s.cert(s.intermediate).derEncoded
+        guard case .constructed(let parts) = try DER.parse(intermediateDER).content, let tbsNode = parts.first(where: { _ in true }) else {
+            Issue.record("cannot parse the intermediate certificate"); return
+        }
+        let tbs = Array(tbsNode.encodedBytes)
+        func le(_ v: Int) -> [UInt8] { (0..<4).map { UInt8((v >> (8 * $0)) & 0xFF) } }
+        let entry = [UInt8](repeating: 0x42, count: 16) + DigestAlgorithm.sha256.hash(tbs) + [UInt8](repeating: 0, count: 16)
+        let list = EFIGUID.certX509SHA256.bytes + le(28 + entry.count) + le(0) + le(entry.count) + entry
+        let byTBS = AuthenticodeVerifier.verify(signed, anchors: anchors, dbx: try DenyList(bytes: list))
+        #expect(Self.codes(byTBS) == ["dbx.certificate-revoked"])
         let unrelated = DenyList(digests: [.init(algorithm: .sha256, value: [UInt8](repeating: 1, count: 32))], certificates: [])
         #expect(AuthenticodeVerifier.verify(signed, anchors: anchors, dbx: unrelated).isValid)
     }
