@@ -1,5 +1,6 @@
 import AttestCore
 import Foundation
+import SwiftASN1
 import Testing
 import TestSupport
 
@@ -135,6 +136,17 @@ import TestSupport
             let v = AuthenticodeVerifier.verify(signed, anchors: anchors, dbx: dbx)
             #expect(Self.codes(v) == ["dbx.certificate-revoked"], "\(revoked.name)")
         }
+        // EFI_CERT_X509_SHA256_GUID: SHA-256 of the intermediate's TBSCertificate + EFI_TIME.
+        let intermediateDER = try s.cert(s.intermediate).derEncoded
+        guard case .constructed(let parts) = try DER.parse(intermediateDER).content, let tbsNode = parts.first(where: { _ in true }) else {
+            Issue.record("cannot parse the intermediate certificate"); return
+        }
+        let tbs = Array(tbsNode.encodedBytes)
+        func le(_ v: Int) -> [UInt8] { (0..<4).map { UInt8((v >> (8 * $0)) & 0xFF) } }
+        let entry = [UInt8](repeating: 0x42, count: 16) + DigestAlgorithm.sha256.hash(tbs) + [UInt8](repeating: 0, count: 16)
+        let list = EFIGUID.certX509SHA256.bytes + le(28 + entry.count) + le(0) + le(entry.count) + entry
+        let byTBS = AuthenticodeVerifier.verify(signed, anchors: anchors, dbx: try DenyList(bytes: list))
+        #expect(Self.codes(byTBS) == ["dbx.certificate-revoked"])
         let unrelated = DenyList(digests: [.init(algorithm: .sha256, value: [UInt8](repeating: 1, count: 32))], certificates: [])
         #expect(AuthenticodeVerifier.verify(signed, anchors: anchors, dbx: unrelated).isValid)
     }
@@ -190,6 +202,31 @@ import TestSupport
                 // Only bytes outside what DER parsing and the signature cover (e.g. padding) may be flipped.
                 #expect(offset >= entry.offset + 8 + (try AuthenticodeSignature(certificate: image.certificates[0])).derEncoded.count, "offset \(offset - entry.offset - 8) of \(Array(image.bytes[(entry.offset+8)...]).hex)")
             }
+        }
+    }
+
+    @Test func malformedSignaturesThrowAndFuzzNeverTraps() throws {
+        let image = try PEImage(bytes: Fixtures.bytes("pe/go-uefi/HelloWorld.efi.signed"))
+        let der = try AuthenticodeSignature(certificate: image.certificates[0]).derEncoded
+        // Every truncation of the DER throws a ParseError (never traps).
+        for n in 0..<der.count {
+            #expect(throws: ParseError.self, "prefix \(n)") { try AuthenticodeSignature(derEncoded: Array(der.prefix(n))) }
+        }
+        // Not SignedData, not SpcIndirectDataContent, unknown digest algorithm.
+        #expect(throws: ParseError.self) { try AuthenticodeSignature(derEncoded: [0x30, 0x03, 0x06, 0x01, 0x00]) }
+        let spcOID: [UInt8] = [0x06, 0x0A, 0x2B, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x01, 0x04]
+        let at = try #require((0..<(der.count - spcOID.count)).first { Array(der[$0..<($0 + spcOID.count)]) == spcOID })
+        var wrongType = der
+        wrongType[at + spcOID.count - 1] = 0x05  // SpcIndirectDataContent → another OID
+        #expect(throws: ParseError.self) { try AuthenticodeSignature(derEncoded: wrongType) }
+        var rng = SplitMix64(seed: 0xA17E_C0DE)
+        for _ in 0..<3000 {
+            var bytes = der
+            for _ in 0..<(1 + Int(rng.next() % 4)) {
+                let at = Int(rng.next() % UInt64(bytes.count))
+                bytes[at] ^= UInt8(truncatingIfNeeded: rng.next() | 1)
+            }
+            AuthenticodeSignature.fuzz(bytes)
         }
     }
 }

@@ -43,8 +43,9 @@ import TestSupport
     @Test func sbverifyAcceptsOurSignatures() throws {
         let keys = try Keys()
         let dir = TempDir("pe-cli")
-        for (input, id, chain) in [(Self.helloWorld, keys.leaf, [keys.intermediate]), (Self.tiny64, keys.rsa, [])] {
-            let out = dir.file("signed-\(id.name).efi").path
+        let tiny32 = Fixtures.url("pe/authenticode-rs/tiny32.efi").path
+        for (input, id, chain) in [(Self.helloWorld, keys.leaf, [keys.intermediate]), (Self.tiny64, keys.rsa, []), (tiny32, keys.rsa, [])] {
+            let out = dir.file("signed-\(id.name)-\(URL(fileURLWithPath: input).lastPathComponent)").path
             try Self.sign(input, id, chain: chain, to: out)
             let sb = try Run.process("sbverify", ["--cert", keys.root.certPath, out])
             #expect(sb.status == 0, "sbverify: \(sb.stdout) \(sb.stderr)")
@@ -189,6 +190,14 @@ import TestSupport
                 #expect(v.stderr.contains(expectCode) && v.stderr.contains(path), "\(tamper): \(v.stderr)")
             }
         }
+        // Validity periods: ignored by default, enforced on request.
+        let late = try Self.verify(good, trust: trust, extra: ["--enforce-validity", "--at", "2099-01-01T00:00:00Z"])
+        #expect(late.status == 1 && late.codes.contains("chain.expired"), "\(late.codes)")
+        #expect(try Self.verify(good, trust: trust, extra: ["--enforce-validity"]).status == 0)
+        #expect(try Self.verify(good, trust: trust, extra: ["--at", "2099-01-01T00:00:00Z"]).status == 2)
+        // Signing with a key that does not match the certificate is bad input.
+        let mismatch = try Run.hostattest(["sign", "pe", Self.helloWorld, "--key", keys.rsa.keyPath, "--cert", keys.leaf.certPath, "-o", dir.file("x.efi").path])
+        #expect(mismatch.status == 2 && mismatch.stderr.contains("authenticode.key-mismatch"))
         // Text output lists each failure with its code.
         let text = try Run.hostattest(["verify", "pe", Self.helloWorld, "--trust", keys.root.certPath])
         #expect(text.status == 1 && text.stdout.contains("[authenticode.unsigned]"))

@@ -20,7 +20,7 @@ public struct AuthenticodeSignature: Sendable {
     /// The certificate whose issuer and serial number match the SignerInfo, if the signature carries it.
     public let signerCertificate: [UInt8]?
     /// SignerInfo.issuerAndSerialNumber, as text (RFC 4514) and hex.
-    public let signerIssuerName: String
+    public private(set) var signerIssuerName: String
     public let signerSerialNumber: String
     /// Subject of the signer certificate, when carried.
     public let signerSubjectName: String?
@@ -175,16 +175,21 @@ public struct AuthenticodeSignature: Sendable {
         // The signer certificate, by issuer and serial number.
         var signer: [UInt8]? = nil
         var subject: String? = nil
+        var issuerName = signerIssuerName
         for der in certificates {
             guard let (issuer, serial) = try? AuthenticodeSigner.issuerAndSerial(of: der) else { continue }
             if issuer == signerIssuerDER && serial == signerSerialDER {
                 signer = der
-                subject = (try? Certificate(derEncoded: der)).map { String(describing: $0.subject) }
+                if let cert = try? X509Certificate(derEncoded: der) {
+                    subject = cert.subject
+                    issuerName = cert.issuer
+                }
                 break
             }
         }
         signerCertificate = signer
         signerSubjectName = subject
+        signerIssuerName = issuerName
     }
 
     /// A DER INTEGER's contents without a leading 0x00 sign byte (swift-certificates stores serials that way).

@@ -32,9 +32,19 @@ public struct AuthenticodeSignatureResult: Sendable, Codable {
     /// Subjects from the signer to the trust anchor, when a chain was built.
     public var chain: [String]
     /// Every failed check of this signature (empty when it verified).
-    public var failures: [Finding]
+    public var failures: [Finding] { didSet { valid = failures.isEmpty } }
     public var passed: [String]
-    public var isValid: Bool { failures.isEmpty }
+    /// Whether this signature verified on its own (digest, signer signature, chain).
+    public private(set) var valid: Bool = true
+    public var isValid: Bool { valid }
+
+    init(index: Int, chain: [String] = [], failures: [Finding] = [], passed: [String] = []) {
+        self.index = index
+        self.chain = chain
+        self.failures = failures
+        self.passed = passed
+        self.valid = failures.isEmpty
+    }
 }
 
 /// A PE image whose Authenticode signature verified against the caller's anchors and deny list.

@@ -40,8 +40,7 @@ public enum AuthenticodeVerifier {
         var firstValid: (Int, [X509Certificate])? = nil
         var revoked = VerificationReport()
 
-        for (index, d) in ordered.enumerated() where dbx.contains(digest: digests[d] ?? [], algorithm: d) {
-            _ = index
+        for d in ordered where dbx.contains(digest: digests[d] ?? [], algorithm: d) {
             revoked.fail("dbx.digest-revoked", "the image's Authenticode \(d) digest \((digests[d] ?? []).hex) is in the deny list", component: component)
         }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SwiftASN1
 
 /// A revocation list in the sense of UEFI `dbx`: Authenticode image digests and certificates that
 /// must not be trusted.
@@ -26,13 +27,16 @@ public struct DenyList: Sendable, Hashable {
     public var certificates: [[UInt8]]
     /// Signature-list types present but not used for revocation (e.g. EFI_CERT_X509_SHA256_GUID).
     public var ignoredTypes: [EFIGUID]
+    /// SHA-256 digests of revoked certificates' TBSCertificate (EFI_CERT_X509_SHA256_GUID).
+    public var certificateTBSDigests: [[UInt8]]
 
     public static let empty = DenyList(digests: [], certificates: [], ignoredTypes: [])
 
-    public init(digests: [Digest], certificates: [[UInt8]], ignoredTypes: [EFIGUID] = []) {
+    public init(digests: [Digest], certificates: [[UInt8]], ignoredTypes: [EFIGUID] = [], certificateTBSDigests: [[UInt8]] = []) {
         self.digests = digests
         self.certificates = certificates
         self.ignoredTypes = ignoredTypes
+        self.certificateTBSDigests = certificateTBSDigests
     }
 
     public init(bytes: [UInt8]) throws {
@@ -51,7 +55,8 @@ public struct DenyList: Sendable, Hashable {
     public init(database: SignatureDatabase) {
         self.init(digests: database.digests.map { Digest(algorithm: $0.0, value: $0.1) },
                   certificates: database.x509Certificates,
-                  ignoredTypes: database.ignoredTypes)
+                  ignoredTypes: database.ignoredTypes,
+                  certificateTBSDigests: database.certificateTBSDigests)
     }
 
     /// Parses the text format (see the type's documentation). Errors name the line.
@@ -96,7 +101,7 @@ public struct DenyList: Sendable, Hashable {
         bytes.allSatisfy { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || ($0 >= 0x20 && $0 != 0x7F) }
     }
 
-    public var isEmpty: Bool { digests.isEmpty && certificates.isEmpty }
+    public var isEmpty: Bool { digests.isEmpty && certificates.isEmpty && certificateTBSDigests.isEmpty }
 
     /// Algorithms whose digests the list names.
     public var digestAlgorithms: Set<DigestAlgorithm> { Set(digests.map(\.algorithm)) }
@@ -105,8 +110,19 @@ public struct DenyList: Sendable, Hashable {
         digests.contains { $0.algorithm == algorithm && ConstantTime.equal($0.value, digest) }
     }
 
+    /// Whether the DER certificate is listed, by its encoding or by the SHA-256 of its TBSCertificate.
     public func contains(certificate der: [UInt8]) -> Bool {
-        certificates.contains { $0 == der }
+        if certificates.contains(where: { $0 == der }) { return true }
+        guard !certificateTBSDigests.isEmpty, let tbs = Self.tbsCertificate(der) else { return false }
+        let digest = DigestAlgorithm.sha256.hash(tbs)
+        return certificateTBSDigests.contains { ConstantTime.equal($0, digest) }
+    }
+
+    /// The encoded TBSCertificate (first element of the Certificate SEQUENCE, RFC 5280 4.1).
+    static func tbsCertificate(_ der: [UInt8]) -> [UInt8]? {
+        guard let root = try? DER.parse(der), case .constructed(let children) = root.content,
+              let tbs = children.first(where: { _ in true }) else { return nil }
+        return Array(tbs.encodedBytes)
     }
 
     /// Fuzz entry point: never traps.
@@ -124,9 +140,17 @@ private extension String {
 }
 
 extension DenyList {
+    /// Parses and merges several deny-list files (e.g. ``TrustAnchors/dbxFiles``).
+    public init(files: [[UInt8]]) throws {
+        var list = DenyList.empty
+        for file in files { list = list.merged(with: try DenyList(bytes: file)) }
+        self = list
+    }
+
     /// Both lists' entries.
     public func merged(with other: DenyList) -> DenyList {
         DenyList(digests: digests + other.digests, certificates: certificates + other.certificates,
-                 ignoredTypes: ignoredTypes + other.ignoredTypes.filter { !ignoredTypes.contains($0) })
+                 ignoredTypes: ignoredTypes + other.ignoredTypes.filter { !ignoredTypes.contains($0) },
+                 certificateTBSDigests: certificateTBSDigests + other.certificateTBSDigests)
     }
 }

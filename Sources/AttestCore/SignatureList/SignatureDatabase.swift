@@ -59,6 +59,13 @@ public struct SignatureDatabase: Sendable, Hashable {
         lists.compactMap { list in list.signatureType.digestAlgorithm.map { alg in list.entries.map { (alg, $0.data) } } }.flatMap { $0 }
     }
 
+    /// SHA-256 digests of revoked certificates' TBSCertificate, from EFI_CERT_X509_SHA256_GUID lists
+    /// (each entry: 32-byte digest + EFI_TIME of revocation, which is not used: revocation applies
+    /// at any time, since hostattest does not read timestamp countersignatures).
+    public var certificateTBSDigests: [[UInt8]] {
+        lists.filter { $0.signatureType == .certX509SHA256 }.flatMap { $0.entries.map { Array($0.data.prefix(32)) } }
+    }
+
     /// GUIDs of lists whose type this implementation does not use.
     public var ignoredTypes: [EFIGUID] {
         lists.filter { !$0.signatureType.isUsed }.map(\.signatureType)
@@ -116,5 +123,3 @@ public struct EFISignatureList: Sendable, Hashable {
         return (EFISignatureList(signatureType: type, header: header, entries: entries), listSize)
     }
 }
-
-

@@ -66,35 +66,6 @@ enum PeakMemory {
     }
 }
 
-/// Atomic write (temporary file in the same directory, then rename(2)).
-///
-/// `Files.write` fails on Linux (FileManager.replaceItemAt reports "file doesn't exist"); the PE
-/// commands use this until the shared helper is fixed.
-enum AtomicWrite {
-    static func write(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
-        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        let tmp = "\(dir)/.\(URL(fileURLWithPath: path).lastPathComponent).tmp-\(getpid())"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, mode)
-        guard fd >= 0 else { throw CLIError.file(path, "cannot create \(tmp): \(String(cString: strerror(errno)))") }
-        var ok = true
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 { ok = false; return }
-                offset += n
-            }
-        }
-        if fsync(fd) != 0 { ok = false }
-        close(fd)
-        guard ok, rename(tmp, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(tmp)
-            throw CLIError.file(path, "cannot write: \(reason)")
-        }
-    }
-}
-
 extension CLIError {
     /// A parse failure of a PE-related input, with its stable code: `FILE: [pe.truncated] …`.
     static func coded(_ path: String, _ error: ParseError) -> CLIError {

@@ -59,7 +59,7 @@ struct SignPE: ParsableCommand {
         do { image = try PEImage(bytes: try Files.read(input)) } catch let e as ParseError { throw CLIError.coded(input, e) }
         let signed: Data
         do { signed = try signer.sign(image, append: append) } catch let e as ParseError { throw CLIError.coded(input, e) }
-        try AtomicWrite.write(signed, to: output)
+        try Files.write(signed, to: output)
         let result = try PEImage(bytes: signed)
         let r = Result(input: input, output: output, signer: certs[0].subject,
                        authenticodeSHA256: result.authenticodeDigest(.sha256).hex, signatures: result.certificates.count)
