@@ -123,8 +123,9 @@ struct PEInfo: ParsableCommand {
             "  checksum stored \(info.checksumStored), computed \(info.checksumComputed)\(info.checksumMatches ? "" : " (MISMATCH)")",
             "sections:",
         ]
+        let nameWidth = max(8, info.sections.map(\.name.count).max() ?? 0)
         for s in info.sections {
-            lines.append("  \(s.name.padding(toLength: 10, withPad: " ", startingAt: 0)) va \(s.virtualAddress) vsize \(s.virtualSize) raw \(s.pointerToRawData)+\(s.sizeOfRawData) flags \(s.characteristics)")
+            lines.append("  \(s.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)) va \(s.virtualAddress) vsize \(s.virtualSize) raw \(s.pointerToRawData)+\(s.sizeOfRawData) flags \(s.characteristics)")
         }
         lines.append("signatures: \(info.signatures.isEmpty ? "none" : "")\(info.certificateTable.map { "(table \($0))" } ?? "")")
         for s in info.signatures {
