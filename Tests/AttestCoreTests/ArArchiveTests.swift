@@ -1,34 +1,8 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import AttestCore
 
-/// Deterministic pseudo-random numbers (SplitMix64) for fuzz tests.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A mutation of `base`: byte flips, truncation, insertion of digits/garbage.
-    mutating func mutate(_ base: [UInt8]) -> [UInt8] {
-        var b = base
-        for _ in 0..<Int.random(in: 1...4, using: &self) {
-            switch Int.random(in: 0..<5, using: &self) {
-            case 0 where !b.isEmpty: b[Int.random(in: 0..<b.count, using: &self)] = UInt8.random(in: 0...255, using: &self)
-            case 1 where !b.isEmpty: b.removeLast(Int.random(in: 0...b.count, using: &self))
-            case 2: b.insert(contentsOf: Array("9999999999".utf8), at: Int.random(in: 0...b.count, using: &self))
-            case 3 where !b.isEmpty: b[Int.random(in: 0..<b.count, using: &self)] = Array("0123456789 `<>&;/".utf8).randomElement(using: &self)!
-            default: b += (0..<Int.random(in: 0...64, using: &self)).map { _ in UInt8.random(in: 0...255, using: &self) }
-            }
-        }
-        return b
-    }
-}
 
 /// One row of a malformed-input table; shown by name only in test output.
 struct MalformedCase: Sendable, CustomTestStringConvertible {
@@ -109,7 +83,7 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
     }
 
     @Test func fuzzNeverTraps() {
-        var rng = SplitMix(seed: 0xA11CE)
+        var rng = SplitMix64(seed: 0xA11CE)
         for _ in 0..<4000 { ArArchive.fuzz(rng.mutate(Self.sample)) }
         for _ in 0..<500 { ArArchive.fuzz((0..<Int.random(in: 0...200, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }) }
     }

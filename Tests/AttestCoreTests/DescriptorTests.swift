@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import AttestCore
 
 @Suite struct DescriptorTests {
@@ -118,7 +119,7 @@ import Testing
     }
 
     @Test func fuzzNeverTraps() {
-        var rng = SplitMix(seed: 0xD35C)
+        var rng = SplitMix64(seed: 0xD35C)
         let base = Array(Self.template.utf8)
         for _ in 0..<3000 { VIBDescriptor.fuzz(rng.mutate(base)) }
         // And whole VIBs.

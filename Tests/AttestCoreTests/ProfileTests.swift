@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import AttestCore
 
 @Suite struct ProfileTests {
@@ -64,7 +65,7 @@ import Testing
     }
 
     @Test func fuzzNeverTraps() throws {
-        var rng = SplitMix(seed: 0x9F0F)
+        var rng = SplitMix64(seed: 0x9F0F)
         let base = try Self.sample().encoded()
         for _ in 0..<2000 { ImageProfile.fuzz(rng.mutate(base)) }
         let cfg = Array("kernel=k\nkernelopt=a b\nmodules=x --- y\n".utf8)

@@ -1,7 +1,116 @@
 import ArgumentParser
+import AttestCore
+import Foundation
 
-// Placeholder: replaced by the implementation of this command.
+/// `hostattest verify quote`: checks a `tpm2_quote` (or `hostattest quote`) result against an AK and a nonce.
 struct VerifyQuote: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "quote", abstract: "(not built yet)")
-    func run() throws { throw CLIError("'quote' is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "quote",
+        abstract: "Verify a TPM 2.0 quote: signature, magic, type, nonce, PCR selection and digest, optional event log.",
+        discussion: """
+        Files are those of tpm2-tools 5.x: --msg is `tpm2_quote -m` (TPMS_ATTEST, or a TPM2B_ATTEST),
+        --sig is `tpm2_quote -s` (TPMT_SIGNATURE, the default tss format), --pcrs is `tpm2_quote -o`
+        (serialized, the default, or `-F values` with --pcr-format values). --ak is a PEM public key
+        (`tpm2_createak -f pem -u`) or a TPM2B_PUBLIC / TPMT_PUBLIC (`tpm2_createak -u`); a TPM public
+        area also gets its attributes checked (restricted, sign, fixedTPM, fixedParent,
+        sensitiveDataOrigin). Exit 0: every check passed; 1: a check failed (all are listed); 2: bad input.
+        """
+    )
+
+    enum PCRFormat: String, ExpressibleByArgument, CaseIterable {
+        case serialized, values
+    }
+
+    @Option(name: .long, help: "Attestation key: PEM, TPM2B_PUBLIC or TPMT_PUBLIC.")
+    var ak: String
+
+    @Option(name: .long, help: "The quoted message (TPMS_ATTEST), as tpm2_quote -m writes it.")
+    var msg: String
+
+    @Option(name: .long, help: "The signature (TPMT_SIGNATURE), as tpm2_quote -s writes it.")
+    var sig: String
+
+    @Option(name: .long, help: "The PCR values, as tpm2_quote -o writes them.")
+    var pcrs: String
+
+    @Option(name: .long, help: "The expected nonce (qualifying data), in hex.")
+    var nonce: String
+
+    @Option(name: .long, help: "A TCG event log whose replay must produce the quoted PCR values.")
+    var eventlog: String?
+
+    @Option(name: .long, help: "Form of the --pcrs file: serialized (tpm2-tools default) or values (-F values).")
+    var pcrFormat: PCRFormat = .serialized
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        guard Hex.decode(nonce) != nil else { throw ValidationError("--nonce must be hexadecimal") }
+    }
+
+    struct Result: Encodable {
+        var verified: Bool
+        var failures: [Finding]
+        var passed: [String]
+        var attestationKey: String
+        var akName: String?
+        var hashAlgorithm: String?
+        var nonce: String?
+        var clock: TPMSClockInfo?
+        var firmwareVersion: String?
+        var pcrs: [PCR]?
+    }
+
+    struct PCR: Encodable {
+        var bank: String
+        var index: Int
+        var digest: String
+    }
+
+    func run() throws {
+        let nonceBytes = Hex.decode(nonce) ?? []
+        let key: AttestationKey
+        do { key = try AttestationKey(bytes: try Files.readBytes(ak)) } catch let e as CLIError { throw e } catch { throw CLIError.parse(ak, error) }
+        let attestBytes = try Files.readBytes(msg)
+        let signature: TPMTSignature
+        do { signature = try TPMTSignature(bytes: try Files.readBytes(sig)) } catch let e as CLIError { throw e } catch { throw CLIError.parse(sig, error) }
+        let pcrBytes = try Files.readBytes(pcrs)
+        let values: PCRValues
+        do {
+            switch pcrFormat {
+            case .serialized:
+                values = try PCRValues(tpm2ToolsSerialized: pcrBytes)
+            case .values:
+                // The values form carries no selection: take the quote's own.
+                let attest: TPMSAttest
+                do { attest = try TPMSAttest(bytes: attestBytes) } catch { throw CLIError.parse(msg, error) }
+                guard let info = attest.quoteInfo else { throw CLIError.file(msg, "is not a quote (TPM_ST_ATTEST_QUOTE)") }
+                values = try PCRValues(tpm2ToolsValues: pcrBytes, selection: info.pcrSelect)
+            }
+        } catch let e as CLIError { throw e } catch { throw CLIError.parse(pcrs, error) }
+
+        var expected: [DigestAlgorithm: [Int: [UInt8]]]?
+        if let eventlog {
+            let logBytes = try Files.readBytes(eventlog)
+            do { expected = try replayEventLog(logBytes) } catch let e as CLIError { throw e } catch { throw CLIError.parse(eventlog, error) }
+        }
+
+        let outcome = QuoteVerifier(attestationKey: key).verify(attest: attestBytes, signature: signature, pcrs: values,
+                                                                nonce: nonceBytes, expectedFromLog: expected)
+        let v = outcome.verified
+        let result = Result(verified: outcome.isValid, failures: outcome.report.failures, passed: outcome.report.passed,
+                            attestationKey: key.algorithmDescription, akName: key.name?.hex,
+                            hashAlgorithm: v?.hashAlgorithm.rawValue, nonce: v?.nonce.hex, clock: v?.clockInfo,
+                            firmwareVersion: v.map { String(format: "0x%016llx", $0.firmwareVersion) },
+                            pcrs: v?.pcrs.values.map { PCR(bank: $0.algorithm.rawValue, index: $0.index, digest: $0.digest.hex) })
+        try Output.emit(result, json: output.json) {
+            var text = Output.describe(outcome.report, subject: "quote \(msg) signed by \(key.algorithmDescription) AK \(ak)")
+            if let v {
+                text += "\n  nonce \(v.nonce.hex), \(v.hashAlgorithm), clock \(v.clockInfo.clock) ms, resets \(v.clockInfo.resetCount)"
+                for p in v.pcrs.values { text += "\n  PCR \(p.algorithm):\(p.index) = \(p.digest.hex)" }
+            }
+            return text
+        }
+        if !outcome.isValid { throw ExitCode.rejected }
+    }
 }

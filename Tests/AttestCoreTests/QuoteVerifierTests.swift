@@ -1,0 +1,172 @@
+import Crypto
+import Testing
+@testable import AttestCore
+
+@Suite struct QuoteVerifierTests {
+    // MARK: real quotes made by swtpm + tpm2_quote
+
+    @Test func realECCQuoteVerifiesWithTPM2BPublicAK() throws {
+        let key = try AttestationKey(bytes: TPMVectors.eccAKPub)
+        #expect(key.name == TPMVectors.eccAKName)
+        let r = QuoteVerifier(attestationKey: key).verify(attest: TPMVectors.eccQuoteMsg, signature: try TPMTSignature(bytes: TPMVectors.eccQuoteSig),
+                                                          pcrs: TPMVectors.zeroPCRs, nonce: TPMVectors.eccQuoteNonce)
+        #expect(r.report.failures == [])
+        let v = try #require(r.verified)
+        #expect(v.nonce == TPMVectors.eccQuoteNonce && v.hashAlgorithm == .sha256 && !v.eventLogChecked)
+    }
+
+    @Test func realRSAQuoteVerifies() throws {
+        let key = try AttestationKey(bytes: TPMVectors.rsaAKPub)
+        #expect(key.algorithmDescription == "RSA 2048")
+        let r = QuoteVerifier(attestationKey: key).verify(attest: TPMVectors.rsaQuoteMsg, signature: try TPMTSignature(bytes: TPMVectors.rsaQuoteSig),
+                                                          pcrs: TPMVectors.zeroPCRs, nonce: TPMVectors.rsaQuoteNonce)
+        #expect(r.report.failures == [])
+        #expect(r.isValid)
+    }
+
+    // MARK: synthetic quotes: each check on its own
+
+    struct Fixture {
+        let key = P256.Signing.PrivateKey()
+        var pcrs: PCRValues
+        var nonce: [UInt8] = Array(repeating: 0x42, count: 20)
+        var magic = TPM_GENERATED_VALUE
+        var attested: TPMUAttest? = nil
+        var signedNonce: [UInt8]? = nil
+
+        init() {
+            let sel = TPMLPCRSelection([TPMSPCRSelection(hash: .sha256, indices: [0, 4, 7])])
+            pcrs = try! PCRValues(selection: sel, digests: (0..<3).map { Array(SHA256.hash(data: [UInt8($0)])) })
+        }
+
+        func attest() -> [UInt8] {
+            let digest = Array(SHA256.hash(data: pcrs.values.flatMap(\.digest)))
+            return TPMSAttest(magic: magic, qualifiedSigner: [0, 0x0b] + [UInt8](repeating: 1, count: 32), extraData: signedNonce ?? nonce,
+                              clockInfo: TPMSClockInfo(clock: 5, resetCount: 1, restartCount: 2, safe: true), firmwareVersion: 7,
+                              attested: attested ?? .quote(TPMSQuoteInfo(pcrSelect: pcrs.selection, pcrDigest: digest))).marshalled()
+        }
+
+        func sign(_ message: [UInt8]) -> TPMTSignature {
+            let raw = Array(try! key.signature(for: message).rawRepresentation)
+            return TPMTSignature(.ecdsa(hash: .sha256, r: Array(raw[0..<32]), s: Array(raw[32...])))
+        }
+
+        func verify(pcrs given: PCRValues? = nil, nonce expected: [UInt8]? = nil, log: [DigestAlgorithm: [Int: [UInt8]]]? = nil,
+                    tamper: (inout [UInt8]) -> Void = { _ in }) -> QuoteVerification {
+            var msg = attest()
+            let sig = sign(msg)
+            tamper(&msg)
+            let ak = try! AttestationKey(pemEncoded: key.publicKey.pemRepresentation)
+            return QuoteVerifier(attestationKey: ak).verify(attest: msg, signature: sig, pcrs: given ?? pcrs, nonce: expected ?? nonce, expectedFromLog: log)
+        }
+    }
+
+    func codes(_ r: QuoteVerification) -> [String] { r.report.failures.map(\.code) }
+
+    @Test func goodQuotePasses() {
+        let r = Fixture().verify()
+        #expect(codes(r) == [])
+        #expect(r.verified != nil)
+    }
+
+    @Test func tamperedMessageIsSignatureInvalid() {
+        let r = Fixture().verify { $0[66] ^= 1 }  // a bit of clockInfo.clock
+        #expect(codes(r) == ["quote.signature-invalid"])
+        #expect(r.verified == nil)
+    }
+
+    @Test func wrongNonceIsNonceMismatch() {
+        let r = Fixture().verify(nonce: Array(repeating: 0x43, count: 20))
+        #expect(codes(r) == ["nonce.mismatch"])
+        #expect(r.report.failures[0].message.contains(String(repeating: "43", count: 20)))
+    }
+
+    @Test func badMagicIsReportedAsFinding() {
+        var f = Fixture()
+        f.magic = 0xFF54_4348
+        #expect(codes(f.verify()) == ["quote.bad-magic"])
+    }
+
+    @Test func certifyIsWrongType() {
+        var f = Fixture()
+        f.attested = .certify(TPMSCertifyInfo(name: [0, 0x0b] + [UInt8](repeating: 2, count: 32), qualifiedName: []))
+        #expect(codes(f.verify()) == ["quote.wrong-type"])
+    }
+
+    @Test func changedPCRValueIsDigestMismatch() throws {
+        let f = Fixture()
+        var digests = f.pcrs.values.map(\.digest)
+        digests[1][0] ^= 0x80
+        let r = f.verify(pcrs: try PCRValues(selection: f.pcrs.selection, digests: digests))
+        #expect(codes(r) == ["quote.pcr-digest-mismatch"])
+    }
+
+    @Test func otherSelectionIsSelectionMismatch() throws {
+        let f = Fixture()
+        let sel = TPMLPCRSelection([TPMSPCRSelection(hash: .sha256, indices: [0, 4, 8])])
+        let r = f.verify(pcrs: try PCRValues(selection: sel, digests: f.pcrs.values.map(\.digest)))
+        #expect(codes(r) == ["quote.pcr-selection-mismatch"])
+    }
+
+    @Test func everyFailedCheckIsReported() throws {
+        var f = Fixture()
+        f.magic = 0
+        let other = try PCRValues(selection: TPMLPCRSelection([TPMSPCRSelection(hash: .sha256, indices: [1])]), digests: [[UInt8](repeating: 0, count: 32)])
+        let r = f.verify(pcrs: other, nonce: [1]) { $0[60] ^= 1 }
+        #expect(Set(codes(r)) == ["quote.signature-invalid", "quote.bad-magic", "nonce.mismatch", "quote.pcr-selection-mismatch", "quote.pcr-digest-mismatch"])
+    }
+
+    @Test func eventLogReplayNamesEachMismatchedPCR() {
+        let f = Fixture()
+        var log: [DigestAlgorithm: [Int: [UInt8]]] = [.sha256: [:]]
+        for v in f.pcrs.values { log[.sha256]![v.index] = v.digest }
+        let ok = f.verify(log: log)
+        #expect(codes(ok) == [])
+        #expect(ok.verified?.eventLogChecked == true)
+
+        log[.sha256]![4] = [UInt8](repeating: 0xEE, count: 32)
+        log[.sha256]![7] = nil
+        let bad = f.verify(log: log)
+        #expect(codes(bad) == ["pcr.replay-mismatch", "pcr.replay-mismatch"])
+        #expect(bad.report.failures.map(\.component) == ["PCR sha256:4", "PCR sha256:7"])
+        #expect(bad.report.failures[0].message.contains(String(repeating: "ee", count: 32)))
+        #expect(bad.report.failures[0].message.contains(f.pcrs.values[1].digest.hex))
+    }
+
+    @Test func signatureFromAnotherKeyTypeIsInvalid() throws {
+        let f = Fixture()
+        let msg = f.attest()
+        let rsa = try AttestationKey(bytes: TPMVectors.rsaAKPub)
+        let r = QuoteVerifier(attestationKey: rsa).verify(attest: msg, signature: f.sign(msg), pcrs: f.pcrs, nonce: f.nonce)
+        #expect(codes(r).contains("quote.signature-invalid"))
+    }
+
+    @Test func malformedAttestIsAFinding() {
+        let r = Fixture().verify { $0.removeLast(3) }
+        #expect(Set(codes(r)) == ["quote.signature-invalid", "quote.malformed"])
+    }
+
+    // MARK: AK attribute policy
+
+    @Test func akPolicyReportsEachMissingAttribute() throws {
+        var ak = try TPM2BPublic(bytes: TPMVectors.eccAKPub).publicArea
+        #expect(AKPolicy.check(ak).isValid)
+        ak.objectAttributes.subtract([.restricted, .fixedTPM, .sensitiveDataOrigin])
+        ak.objectAttributes.insert(.decrypt)
+        let r = AKPolicy.check(ak)
+        #expect(r.failures.map(\.code) == ["ak.not-restricted", "ak.not-fixed-tpm", "ak.not-sensitive-data-origin", "ak.decrypt-set"])
+        var signless = try TPM2BPublic(bytes: TPMVectors.eccAKPub).publicArea
+        signless.objectAttributes.subtract([.sign, .fixedParent])
+        #expect(AKPolicy.check(signless).failures.map(\.code) == ["ak.not-signing", "ak.not-fixed-parent"])
+    }
+
+    @Test func verifierAppliesAKPolicyForTPMPublicKeys() throws {
+        var area = try TPM2BPublic(bytes: TPMVectors.eccAKPub).publicArea
+        area.objectAttributes.remove(.restricted)
+        let key = try AttestationKey(publicArea: area)
+        let r = QuoteVerifier(attestationKey: key).verify(attest: TPMVectors.eccQuoteMsg, signature: try TPMTSignature(bytes: TPMVectors.eccQuoteSig),
+                                                          pcrs: TPMVectors.zeroPCRs, nonce: TPMVectors.eccQuoteNonce)
+        #expect(codes(r) == ["ak.not-restricted"])
+        #expect(r.verified == nil)
+    }
+}

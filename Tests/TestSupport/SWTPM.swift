@@ -1,0 +1,156 @@
+import Foundation
+
+/// A private swtpm (TPM 2.0 simulator) for one test or suite: its own temp state directory and a free
+/// loopback port pair, started with `startup-clear`, stopped by `stop()` or when released.
+///
+///     let tpm = try SWTPM()
+///     defer { tpm.stop() }
+///     try tpm.tool("tpm2_createek", ["-c", "ek.ctx", "-G", "rsa", "-u", "ek.pub"], in: dir)
+///
+/// Calls through one instance are serialized, and every tool run is followed by
+/// `tpm2_flushcontext -t` (without a resource manager, loaded objects would otherwise fill the TPM).
+public final class SWTPM: @unchecked Sendable {
+    public let port: Int
+    public let stateDirectory: TempDir
+    private let process: Process
+    private let lock = NSLock()
+
+    /// The TCTI string for tpm2-tools and tpm2-tss.
+    public var tcti: String { "swtpm:host=127.0.0.1,port=\(port)" }
+    /// Environment for subprocesses: `TPM2TOOLS_TCTI`.
+    public var environment: [String: String] { ["TPM2TOOLS_TCTI": tcti] }
+
+    public init(attempts: Int = 5) throws {
+        let swtpm = try Run.resolve("swtpm")
+        var lastError: Error = SWTPMError("swtpm did not start")
+        for _ in 0..<attempts {
+            let state = TempDir("swtpm")
+            guard let port = SWTPM.freePortPair() else { continue }
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: swtpm)
+            p.arguments = ["socket", "--tpm2",
+                           "--server", "type=tcp,port=\(port),bindaddr=127.0.0.1",
+                           "--ctrl", "type=tcp,port=\(port + 1),bindaddr=127.0.0.1",
+                           "--tpmstate", "dir=\(state.path)",
+                           "--flags", "not-need-init,startup-clear"]
+            p.standardOutput = FileHandle.nullDevice
+            let err = Pipe()
+            p.standardError = err
+            p.standardInput = FileHandle.nullDevice
+            do { try p.run() } catch { lastError = error; continue }
+            if SWTPM.waitForListener(port: port, process: p) {
+                self.port = port
+                self.stateDirectory = state
+                self.process = p
+                return
+            }
+            if p.isRunning { p.terminate() }
+            p.waitUntilExit()
+            let text = String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
+            lastError = SWTPMError("swtpm on port \(port) did not start: \(text)")
+        }
+        throw lastError
+    }
+
+    deinit { stop() }
+
+    /// Stops the simulator (idempotent).
+    public func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    /// Runs a tpm2-tools command against this TPM in `directory`, then flushes transient objects.
+    /// Throws when the tool fails, with its stderr.
+    @discardableResult
+    public func tool(_ name: String, _ arguments: [String], in directory: URL) throws -> ProcessResult {
+        lock.lock()
+        defer { lock.unlock() }
+        let r = try Run.process(name, arguments, environment: environment, currentDirectory: directory, timeout: 120)
+        _ = try? Run.process("tpm2_flushcontext", ["-t"], environment: environment, currentDirectory: directory, timeout: 60)
+        guard r.status == 0 else {
+            throw SWTPMError("\(name) \(arguments.joined(separator: " ")) failed (\(r.status)): \(r.stderr)")
+        }
+        return r
+    }
+
+    /// Runs several commands as one unit (no other caller's command interleaves), flushing transient
+    /// objects after each.
+    public func session<T>(_ body: () throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    /// Like ``tool(_:_:in:)`` but without taking the lock (inside ``session(_:)``).
+    @discardableResult
+    public func toolUnlocked(_ name: String, _ arguments: [String], in directory: URL, flush: Bool = true) throws -> ProcessResult {
+        let r = try Run.process(name, arguments, environment: environment, currentDirectory: directory, timeout: 120)
+        if flush { _ = try? Run.process("tpm2_flushcontext", ["-t"], environment: environment, currentDirectory: directory, timeout: 60) }
+        guard r.status == 0 else {
+            throw SWTPMError("\(name) \(arguments.joined(separator: " ")) failed (\(r.status)): \(r.stderr)")
+        }
+        return r
+    }
+
+    /// Finds a port P with P and P+1 free on 127.0.0.1 (bind to port 0, close, check P+1).
+    static func freePortPair() -> Int? {
+        for _ in 0..<20 {
+            guard let p = bindAndClose(0), p < 65535, bindAndClose(p + 1) != nil else { continue }
+            return p
+        }
+        return nil
+    }
+
+    private static func bindAndClose(_ port: Int) -> Int? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let ok = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard ok == 0 else { return nil }
+        var bound = sockaddr_in()
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let got = withUnsafeMutablePointer(to: &bound) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) }
+        }
+        guard got == 0 else { return nil }
+        return Int(UInt16(bigEndian: bound.sin_port))
+    }
+
+    /// Waits until the TPM port accepts connections (the control port is checked too), or the process dies.
+    private static func waitForListener(port: Int, process: Process) -> Bool {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            guard process.isRunning else { return false }
+            if canConnect(port + 1) { return true }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    private static func canConnect(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+}
+
+public struct SWTPMError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
