@@ -3,9 +3,8 @@ import Testing
 import TestSupport
 import AttestCore
 
-/// `verify image` through the CLI. The happy path and the boot-chain refusals need the PE/Authenticode
-/// verifier wired into `BootVerifiers.current`; the VIB and profile refusals are covered in-process by
-/// ImageVerifierTests with a stub boot verifier.
+/// `verify image` through the CLI on an image made in the test (test PKI, placeholder boot files).
+/// The committed sample image and each refusal on it are in VerifyImageSampleTests.
 @Suite struct VerifyImageTests {
     /// An image dir with three signed VIBs and placeholder boot files, and a signed profile made by hand.
     static func image(_ f: VIBCLIFixture) throws -> (dir: String, profile: String) {
@@ -41,8 +40,7 @@ import AttestCore
         #expect(result.components.filter { $0.kind == "vib" }.allSatisfy { $0.verdict == .verified }, "\(r.stdout)")
         #expect(result.components.first { $0.kind == "profile" }?.verdict == .verified)
         #expect(result.components.first { $0.kind == "boot-config" }?.verdict == .verified)
-        // Placeholder boot files are never a pass: without a PE verifier they are refused, with one
-        // they fail Authenticode.
+        // Placeholder boot files are never a pass: they are not PE images.
         #expect(r.status == 1)
         #expect(result.components.first { $0.kind == "bootloader" }?.verdict == .refused)
     }
