@@ -86,6 +86,16 @@ import TestSupport
         #expect(levels == ["certified", "accepted", "partner"])
     }
 
+    @Test func profileCreateReproducesTheCommittedProfile() throws {
+        let dir = TempDir("profile-create")
+        let out = dir.file("p.json").path
+        let r = try Run.hostattest(["profile", "create", Self.root.appendingPathComponent("Images/demo-host").path, "-o", out,
+                                    "--name", "demo-host", "--version", "1.0.0", "--host-acceptance", "partner"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let committed = try Data(contentsOf: Self.root.appendingPathComponent("Manifests/demo-host.profile.json"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: out)) == committed)
+    }
+
     @Test func missingVIB() throws {
         let c = try Copy()
         try FileManager.default.removeItem(atPath: c.image + "/vibs/net-demo-nic.vib")
