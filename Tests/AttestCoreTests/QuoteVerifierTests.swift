@@ -146,6 +146,19 @@ import Testing
         #expect(Set(codes(r)) == ["quote.signature-invalid", "quote.malformed"])
     }
 
+    @Test func plainSignaturesConvert() throws {
+        let f = Fixture()
+        let msg = f.attest()
+        let ak = try AttestationKey(pemEncoded: f.key.publicKey.pemRepresentation)
+        let der = Array(try f.key.signature(for: msg).derRepresentation)
+        let sig = try ak.signature(plain: der, hash: .sha256)
+        #expect(QuoteVerifier(attestationKey: ak).verify(attest: msg, signature: sig, pcrs: f.pcrs, nonce: f.nonce).isValid)
+        #expect(throws: ParseError.self) { try ak.signature(plain: Array(der.dropLast()), hash: .sha256) }
+        let rsa = try AttestationKey(bytes: TPMVectors.rsaAKPub)
+        #expect(throws: ParseError.self) { try rsa.signature(plain: [1, 2, 3], hash: .sha256) }
+        #expect(try rsa.signature(plain: [UInt8](repeating: 1, count: 256), hash: .sha256).sigAlg == .rsassa)
+    }
+
     // MARK: AK attribute policy
 
     @Test func akPolicyReportsEachMissingAttribute() throws {

@@ -42,6 +42,7 @@ import TestSupport
         try tpm.tool("tpm2_pcrextend", ["1:sha256=" + String(repeating: "ab", count: 32)], in: d)
         try tpm.tool("tpm2_quote", ["-c", "ak.ctx", "-l", "sha256:0,1,2,3", "-q", nonce, "-m", "msg", "-s", "sig", "-o", "pcrs"], in: d)
         try tpm.tool("tpm2_quote", ["-c", "ak.ctx", "-l", "sha256:0,1,2,3", "-q", nonce, "-m", "msg.v", "-s", "sig.v", "-o", "pcrs.v", "-F", "values"], in: d)
+        try tpm.tool("tpm2_quote", ["-c", "ak.ctx", "-l", "sha256:0,1,2,3", "-q", nonce, "-m", "msg.p", "-s", "sig.p", "-f", "plain", "-o", "pcrs.p"], in: d)
         tpm.stop()
 
         // Our name of the AK equals tpm2-tools'.
@@ -59,6 +60,13 @@ import TestSupport
             let r = try verify(msg: msg, sig: sig, pcrs: pcrs, ak: ak, values: values)
             #expect(r.status == 0, "\(kind) \(ak) values=\(values): \(r.stdout) \(r.stderr)")
             #expect(try Self.failureCodes(r) == [])
+        }
+
+        // The plain signature format.
+        for ak in ["ak.pub", "ak.pem"] {
+            let r = try Run.hostattest(["verify", "quote", "--ak", dir.file(ak).path, "--msg", dir.file("msg.p").path, "--sig", dir.file("sig.p").path,
+                                        "--sig-format", "plain", "--pcrs", dir.file("pcrs.p").path, "--nonce", nonce, "--json"])
+            #expect(r.status == 0, "\(kind) plain \(ak): \(r.stdout) \(r.stderr)")
         }
 
         // One bit of the message (in clockInfo, right after extraData), of the signature, of a PCR value; another nonce.
