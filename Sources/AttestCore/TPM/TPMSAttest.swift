@@ -115,6 +115,16 @@ public struct TPMSAttest: Sendable, Hashable, TPMMarshallable {
         return Array(bytes[2...])
     }
 
+    /// The PCR selection of a quote, read without judging `magic` (the verifier reports that): for pairing a
+    /// `values`-form PCR file with the quote it belongs to. Throws if the bytes are not a quote.
+    public static func pcrSelection(ofQuote bytes: [UInt8]) throws -> TPMLPCRSelection {
+        let a = try TPMSAttest(bytes: unwrapTPM2B(bytes), requireMagic: false)
+        guard let info = a.quoteInfo else {
+            throw ParseError("TPMS_ATTEST", at: 4, "type 0x\(String(a.type, radix: 16)) is not TPM_ST_ATTEST_QUOTE", code: "parse.wrong-type")
+        }
+        return info.pcrSelect
+    }
+
     public var quoteInfo: TPMSQuoteInfo? {
         if case .quote(let q) = attested { return q }
         return nil

@@ -103,10 +103,9 @@ struct VerifyQuote: ParsableCommand {
                 values = try PCRValues(tpm2ToolsSerialized: pcrBytes)
             case .values:
                 // The values form carries no selection: take the quote's own.
-                let attest: TPMSAttest
-                do { attest = try TPMSAttest(bytes: attestBytes) } catch { throw CLIError.parse(msg, error) }
-                guard let info = attest.quoteInfo else { throw CLIError.file(msg, "is not a quote (TPM_ST_ATTEST_QUOTE)") }
-                values = try PCRValues(tpm2ToolsValues: pcrBytes, selection: info.pcrSelect)
+                let selection: TPMLPCRSelection
+                do { selection = try TPMSAttest.pcrSelection(ofQuote: attestBytes) } catch { throw CLIError.parse(msg, error) }
+                values = try PCRValues(tpm2ToolsValues: pcrBytes, selection: selection)
             }
         } catch let e as CLIError { throw e } catch { throw CLIError.parse(pcrs, error) }
 
