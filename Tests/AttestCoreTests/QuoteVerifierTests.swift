@@ -128,9 +128,14 @@ import Testing
         log[.sha256]![7] = nil
         let bad = f.verify(log: log)
         #expect(codes(bad) == ["pcr.replay-mismatch", "pcr.replay-mismatch"])
+        #expect(bad.report.failures[1].message.contains("no event in the log extends it"))
         #expect(bad.report.failures.map(\.component) == ["PCR sha256:4", "PCR sha256:7"])
         #expect(bad.report.failures[0].message.contains(String(repeating: "ee", count: 32)))
         #expect(bad.report.failures[0].message.contains(f.pcrs.values[1].digest.hex))
+
+        let noBank = f.verify(log: [.sha1: [:]])
+        #expect(codes(noBank) == ["pcr.replay-mismatch", "pcr.replay-mismatch", "pcr.replay-mismatch"])
+        #expect(noBank.report.failures[0].message.contains("no replayable sha256 bank"))
     }
 
     @Test func signatureFromAnotherKeyTypeIsInvalid() throws {
@@ -157,6 +162,24 @@ import Testing
         let rsa = try AttestationKey(bytes: TPMVectors.rsaAKPub)
         #expect(throws: ParseError.self) { try rsa.signature(plain: [1, 2, 3], hash: .sha256) }
         #expect(try rsa.signature(plain: [UInt8](repeating: 1, count: 256), hash: .sha256).sigAlg == .rsassa)
+    }
+
+    /// Every mutation of a real quote is rejected, none traps.
+    @Test func mutatedQuotesAreRejected() throws {
+        let key = try AttestationKey(bytes: TPMVectors.eccAKPub)
+        let verifier = QuoteVerifier(attestationKey: key)
+        let sig = try TPMTSignature(bytes: TPMVectors.eccQuoteSig)
+        var rng = SplitMix64(seed: 42)
+        for _ in 0..<1500 {
+            var msg = TPMVectors.eccQuoteMsg
+            switch Int.random(in: 0..<3, using: &rng) {
+            case 0: msg[Int.random(in: 0..<msg.count, using: &rng)] ^= UInt8(1) << UInt8.random(in: 0...7, using: &rng)
+            case 1: msg.removeLast(Int.random(in: 1...msg.count, using: &rng))
+            default: msg.insert(UInt8.random(in: 0...255, using: &rng), at: Int.random(in: 0...msg.count, using: &rng))
+            }
+            let r = verifier.verify(attest: msg, signature: sig, pcrs: TPMVectors.zeroPCRs, nonce: TPMVectors.eccQuoteNonce)
+            #expect(!r.isValid && r.report.failures.contains { $0.code == "quote.signature-invalid" })
+        }
     }
 
     // MARK: AK attribute policy

@@ -100,8 +100,13 @@ public struct QuoteVerifier: Sendable {
             var allMatch = true
             for v in pcrs.values {
                 let component = "PCR \(v.algorithm):\(v.index)"
-                let replayed = expectedFromLog[v.algorithm]?[v.index] ?? Self.resetValue(v.algorithm, index: v.index)
-                let note = expectedFromLog[v.algorithm]?[v.index] == nil ? " (no event in the log extends it)" : ""
+                guard let bank = expectedFromLog[v.algorithm] else {
+                    allMatch = false
+                    report.fail("pcr.replay-mismatch", "the event log has no replayable \(v.algorithm) bank; the quoted value is \(v.digest.hex)", component: component)
+                    continue
+                }
+                let replayed = bank[v.index] ?? Self.resetValue(v.algorithm, index: v.index)
+                let note = bank[v.index] == nil ? " (no event in the log extends it)" : ""
                 if !ConstantTime.equal(replayed, v.digest) {
                     allMatch = false
                     report.fail("pcr.replay-mismatch", "the event log replays to \(replayed.hex)\(note), the quoted value is \(v.digest.hex)", component: component)
