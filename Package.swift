@@ -5,6 +5,7 @@ import PackageDescription
 //
 // Modules (see README "Layout"):
 //   COpenSSL     system library over libssl-dev (CMS/PKCS#7, X.509 stores); reached only from AttestCore
+//   CZlib        system library over zlib1g-dev (gunzip of VIB payloads); reached only from AttestCore
 //   AttestCore   pure core: parsers and verifiers that take bytes, trust anchors and a time
 //   hostattest   the CLI: thin commands that read files, call AttestCore and format results
 let package = Package(
@@ -26,10 +27,15 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "AttestCore",
             dependencies: [
                 "COpenSSL",
+                "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),

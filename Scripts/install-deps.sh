@@ -7,9 +7,10 @@
 #   tpm2-tools     tpm2_quote, tpm2_checkquote, tpm2_activatecredential… (interop tests)
 #   sbsigntool     sbsign/sbverify (Authenticode interop tests)
 #   binutils       ar (VIB archive interop test)
+#   zlib1g-dev     zlib headers (gunzip checksums of VIB payloads)
 # Exit 2 with a clear message when something is missing and cannot be installed (not root, no apt).
 set -euo pipefail
-packages=(libssl-dev libtss2-dev swtpm swtpm-tools tpm2-tools sbsigntool binutils)
+packages=(libssl-dev zlib1g-dev libtss2-dev swtpm swtpm-tools tpm2-tools sbsigntool binutils)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -42,23 +42,33 @@ enum Files {
         return text
     }
 
-    /// Writes atomically. Private keys pass `mode: 0o600`; the mode is set before any byte is written.
-    static func write(_ data: Data, to path: String, mode: Int = 0o644) throws {
+    /// Writes atomically: a temporary file beside `path` is created exclusively with `mode` (so a
+    /// private key is never readable by others, not even briefly), written, synced and renamed over
+    /// `path`. Private keys pass `mode: 0o600`.
+    static func write(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
         let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent()
-        let tmp = dir.appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        guard FileManager.default.createFile(atPath: tmp.path, contents: nil, attributes: [.posixPermissions: mode]) else {
-            throw CLIError.file(path, "cannot create file in \(dir.path)")
+        let tmp = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))").path
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw CLIError.file(path, "cannot create: \(String(cString: strerror(errno)))") }
+        var ok = fchmod(fd, mode) == 0  // the umask may have narrowed the mode; never widens past `mode`
+        ok = ok && data.withUnsafeBytes { raw -> Bool in
+            guard let base = raw.baseAddress else { return raw.isEmpty }
+            var offset = 0
+            while offset < raw.count {
+                let n = Foundation.write(fd, base + offset, raw.count - offset)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                offset += n
+            }
+            return true
         }
-        do {
-            let handle = try FileHandle(forWritingTo: tmp)
-            try handle.write(contentsOf: data)
-            try handle.close()
-            _ = try FileManager.default.replaceItemAt(url, withItemAt: tmp)
-            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
-        } catch {
-            try? FileManager.default.removeItem(at: tmp)
-            throw CLIError.file(path, "cannot write: \(error.localizedDescription)")
+        ok = ok && fsync(fd) == 0
+        let savedErrno = errno
+        close(fd)
+        guard ok, rename(tmp, path) == 0 else {
+            let problem = String(cString: strerror(ok ? errno : savedErrno))
+            unlink(tmp)
+            throw CLIError.file(path, "cannot write: \(problem)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import AttestCore
 
 /// Malformed inputs for every TPM parser: each must throw a ParseError, never trap.
