@@ -14,6 +14,7 @@ import TestSupport
         #expect(r.report.failures == [])
         let v = try #require(r.verified)
         #expect(v.nonce == TPMVectors.eccQuoteNonce && v.hashAlgorithm == .sha256 && !v.eventLogChecked)
+        #expect(v.attestationKeyName == TPMVectors.eccAKName)
     }
 
     @Test func realRSAQuoteVerifies() throws {
@@ -80,6 +81,12 @@ import TestSupport
         let r = Fixture().verify(nonce: Array(repeating: 0x43, count: 20))
         #expect(codes(r) == ["nonce.mismatch"])
         #expect(r.report.failures[0].message.contains(String(repeating: "43", count: 20)))
+    }
+
+    @Test func emptyExpectedNonceIsRejected() {
+        var f = Fixture()
+        f.nonce = []
+        #expect(codes(f.verify()) == ["nonce.empty"])
     }
 
     @Test func badMagicIsReportedAsFinding() {

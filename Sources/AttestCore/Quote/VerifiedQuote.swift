@@ -9,13 +9,17 @@ public struct VerifiedQuote: Sendable, Hashable {
     public let hashAlgorithm: DigestAlgorithm
     /// Whether an event log was replayed against the PCRs.
     public let eventLogChecked: Bool
+    /// The TPM name of the AK that signed (when it was given as a TPM public area): what the server
+    /// bound to the EK through credential activation.
+    public let attestationKeyName: [UInt8]?
 
     public var nonce: [UInt8] { attest.extraData }
     public var clockInfo: TPMSClockInfo { attest.clockInfo }
     public var firmwareVersion: UInt64 { attest.firmwareVersion }
     public var qualifiedSigner: [UInt8] { attest.qualifiedSigner }
 
-    init(attest: TPMSAttest, pcrs: PCRValues, hashAlgorithm: DigestAlgorithm, eventLogChecked: Bool) {
+    init(attest: TPMSAttest, pcrs: PCRValues, hashAlgorithm: DigestAlgorithm, eventLogChecked: Bool, attestationKeyName: [UInt8]?) {
+        self.attestationKeyName = attestationKeyName
         self.attest = attest
         self.pcrs = pcrs
         self.hashAlgorithm = hashAlgorithm
