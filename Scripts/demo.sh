@@ -4,7 +4,9 @@
 #   Scripts/demo.sh HOSTATTEST_BIN
 #
 # Makes a fresh signing key chain, builds and signs the sample boot images with it, inspects and
-# verifies them, then shows that a tampered image and a revoked (dbx) image are refused. Every step
+# verifies them, then shows that a tampered image and a revoked (dbx) image are refused. Then it
+# verifies VIBs and the committed sample host image against its signed profile, and shows a
+# community VIB, a tampered VIB payload and a missing VIB refused. Every step
 # says what it expects; the script checks each exit code and ends with a summary. Runs unattended
 # (no standard input) and exits non-zero if any step did not behave as expected.
 set -uo pipefail
@@ -163,6 +165,46 @@ if [ "$keys" != "$root/Keys/demo" ]; then
   step "a different chain does not trust these images"
   expect 1 "bootloader refused under the DEMO chain's anchors" "$HOSTATTEST" verify pe "$host/bootx64.efi" --trust "$root/Keys/demo/trust.json"
 fi
+
+# --------------------------------------------------------------------------------------------------
+# VIBs and the whole host image: the committed sample image (Images/demo-host), its signed profile
+# (Manifests/demo-host.profile.json) and the DEMO chain's trust file (Keys/demo/trust.json).
+image="$root/Images/demo-host"
+profile="$root/Manifests/demo-host.profile.json"
+demo_trust="$root/Keys/demo/trust.json"
+
+step "inspect a signed VIB (vib info)"
+expect 0 "vib info read the bundle" "$HOSTATTEST" vib info "$image/vibs/esx-base-demo.vib"
+
+step "verify a VIB against the VIB CAs of its acceptance level (verify vib --deep)"
+expect 0 "certified VIB verified, payload checksums included" "$HOSTATTEST" verify vib "$image/vibs/esx-base-demo.vib" --trust "$demo_trust" --deep
+check "verdict is VERIFIED" contains "VERIFIED"
+
+step "an unsigned community VIB is refused by a partner host"
+src="$root/Images/src/vibs/community-tools"
+tar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -C "$src/payload" -cf - . | gzip -n -9 >"$work/community-tools.tgz"
+payload_name="$(sed -n 's:.*<payload [^>]*name="\([^"]*\)".*:\1:p' "$src/descriptor.xml" | head -n1)"
+mv "$work/community-tools.tgz" "$work/$payload_name"
+expect 0 "community VIB built (vib build)" "$HOSTATTEST" vib build --descriptor "$src/descriptor.xml" --payload "$work/$payload_name" -o "$work/community-tools.vib"
+expect 1 "community VIB refused at host acceptance partner" "$HOSTATTEST" verify vib "$work/community-tools.vib" --trust "$demo_trust" --host-acceptance partner
+check "refusal code is vib.acceptance-below-host" contains "vib.acceptance-below-host"
+
+step "verify the whole host image against its signed profile (verify image)"
+expect 0 "host image verified: bootloader, kernel, boot.cfg, every VIB, completeness" "$HOSTATTEST" verify image "$image" --profile "$profile" --trust "$demo_trust"
+
+step "a tampered VIB payload inside the image is refused"
+cp -r "$image" "$work/host-tampered"
+vib="$work/host-tampered/vibs/net-demo-nic.vib"
+size="$(stat -c %s "$vib")"
+printf '\x00' | dd of="$vib" bs=1 seek=$((size - 40)) conv=notrunc status=none
+expect 1 "image with a tampered payload refused" "$HOSTATTEST" verify image "$work/host-tampered" --profile "$profile" --trust "$demo_trust"
+check "refusal code is vib.checksum-mismatch" contains "vib.checksum-mismatch"
+
+step "an image missing a VIB named by the profile is refused"
+cp -r "$image" "$work/host-missing"
+rm "$work/host-missing/vibs/partner-agent-demo.vib"
+expect 1 "image with a missing VIB refused" "$HOSTATTEST" verify image "$work/host-missing" --profile "$profile" --trust "$demo_trust"
+check "refusal code is image.vib-missing" contains "image.vib-missing"
 
 # --------------------------------------------------------------------------------------------------
 echo

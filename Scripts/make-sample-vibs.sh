@@ -6,6 +6,7 @@
 #
 # Needs: Keys/demo/ (from `hostattest keys init`: vib-{certified,accepted,partner}-{ca,signer}.{crt,key}.pem,
 # vib-root-ca.crt.pem, trust.json) and the boot files Images/demo-host/{bootx64.efi,kernel.efi,boot.cfg}.
+# The script rewrites the `modules=` line of the image's boot.cfg to load the sample VIBs in boot order.
 # Every VIB in the image is signed at its declared level (certified, accepted or partner), so the image
 # verifies on a `partner` host. The community VIB (unsigned) is written to $EXTRA (default out/sample-vibs/)
 # to show the refusal: `hostattest verify vib out/sample-vibs/community-tools.vib --trust Keys/demo/trust.json`
@@ -53,6 +54,12 @@ for dir in "$SRC"/*/; do
     "$BIN" verify vib "$IMAGE/vibs/$vib.vib" --trust "$TRUST" --deep >/dev/null
     echo "built $IMAGE/vibs/$vib.vib ($level)"
 done
+
+# boot.cfg loads the VIBs in this order (the profile records the same order).
+ORDER="esx-base-demo net-demo-nic storage-demo-hba esx-ui-demo partner-agent-demo"
+modules=$(for v in $ORDER; do printf 'vibs/%s.vib --- ' "$v"; done)
+sed -i "s|^modules=.*|modules=${modules% --- }|" "$IMAGE/boot.cfg"
+grep -q '^modules=' "$IMAGE/boot.cfg" || echo "modules=${modules% --- }" >> "$IMAGE/boot.cfg"
 
 PROFILE=$MANIFESTS/demo-host.profile.json
 "$BIN" profile create "$IMAGE" -o "$PROFILE" --name demo-host --version 1.0.0 --host-acceptance partner

@@ -182,3 +182,29 @@ struct MemoryImage {
         #expect(codes(r).contains("boot.verifier-unavailable"))
     }
 }
+
+@Suite struct ImageBootOrderTests {
+    @Test func profileFollowsTheModuleOrderAndMissingModulesAreRefused() throws {
+        let chain = try VIBTestChain.get()
+        var image = MemoryImage()
+        image.bootConfig = Array("kernel=kernel.efi\nkernelopt=quiet\nmodules=vibs/c.vib --- vibs/a.vib\n".utf8)
+        image.vibs = [("vibs/a.vib", try chain.signedVIB(name: "a")), ("vibs/b.vib", try chain.signedVIB(name: "b")),
+                      ("vibs/c.vib", try chain.signedVIB(name: "c"))]
+        let boot = StubBootVerifier(vendor: try chain.cert(chain.root))
+        let p = try ImageProfile.create(name: "t", version: "1", hostAcceptance: .partner,
+                                        bootloader: ("bootx64.efi", image.bootloader, try boot.authenticodeSHA256(of: image.bootloader)),
+                                        kernel: ("kernel.efi", image.kernel, try boot.authenticodeSHA256(of: image.kernel)),
+                                        bootConfig: ("boot.cfg", image.bootConfig), vibs: try image.vibs.map { ($0.0, try VIB(bytes: $0.1)) })
+        #expect(p.vibs.map(\.name) == ["c", "a", "b"])
+        let bytes = p.encoded()
+        let signer = chain.signers[.certified]!
+        let sig = Array(try DetachedCMS.sign(content: bytes, key: try chain.key(signer), certificate: try chain.cert(signer),
+                                             chain: [try chain.cert(chain.cas[.certified]!)]).utf8)
+        let ok = try ImageVerifier.verify(image: image.contents, profileBytes: bytes, profileSignature: sig, trust: try chain.trust(), boot: boot)
+        #expect(ok.isValid, "\(ok.report.failures)")
+        #expect(ok.components.filter { $0.kind == "vib" }.map(\.name) == ["c (vibs/c.vib)", "a (vibs/a.vib)", "b (vibs/b.vib)"])
+        image.vibs.removeFirst()
+        let missing = try ImageVerifier.verify(image: image.contents, profileBytes: bytes, profileSignature: sig, trust: try chain.trust(), boot: boot)
+        #expect(Set(missing.report.failures.map(\.code)) == ["image.module-missing", "image.vib-missing"])
+    }
+}

@@ -1,43 +1,43 @@
 internal import CZlib
 import Foundation
 
-/// gzip (RFC 1952) through the system zlib (the `CZlib` module over zlib1g-dev).
+/// gzip (RFC 1952) through the system zlib (the `CZlib` module). Streaming in both directions:
+/// decompression hands its output to a closure in chunks and never accumulates it.
 public enum Gzip {
-    /// A decompression or compression failure.
+    /// The structure name in errors.
     public static let structure = "gzip stream"
 
     /// Decompresses a gzip stream (one or more concatenated members), handing the output to `sink`
-    /// in chunks of at most 256 KiB; nothing is accumulated. Throws ``ParseError`` for a corrupt or
-    /// truncated stream, or when the output would exceed `maxOutput` bytes.
+    /// in chunks of at most 256 KiB. Throws ``ParseError`` for a corrupt or truncated stream, or when
+    /// the output would exceed `maxOutput` bytes.
     public static func decompress(_ input: UnsafeRawBufferPointer, maxOutput: Int = 1 << 40,
                                   _ sink: (UnsafeRawBufferPointer) throws -> Void) throws {
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        defer { stream.deallocate() }
-        guard CZlib_inflateInit2(stream, 16 + 15) == Z_OK else {
-            throw ParseError(structure, "zlib inflateInit2 failed", code: "gzip.zlib")
-        }
-        defer { _ = inflateEnd(stream) }
-        let chunk = 256 * 1024
-        let out = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 16)
-        defer { out.deallocate() }
         guard let base = input.baseAddress, input.count > 0 else {
             throw ParseError(structure, at: 0, "empty input", code: "gzip.truncated")
         }
+        var stream = z_stream()
+        guard CZlib_inflateInit2(&stream, 16 + MAX_WBITS) == Z_OK else {
+            throw ParseError(structure, "zlib inflateInit2 failed", code: "gzip.zlib")
+        }
+        defer { inflateEnd(&stream) }
+        let chunk = 256 * 1024
+        let out = UnsafeMutablePointer<UInt8>.allocate(capacity: chunk)
+        defer { out.deallocate() }
+        let bytes = base.assumingMemoryBound(to: UInt8.self)
         var fed = 0
         var produced = 0
         var memberStart = 0
         while true {
-            if stream.pointee.avail_in == 0 && fed < input.count {
+            if stream.avail_in == 0 && fed < input.count {
                 let n = min(input.count - fed, Int(UInt32.max / 2))
-                stream.pointee.next_in = UnsafeMutablePointer(mutating: (base + fed).assumingMemoryBound(to: Bytef.self))
-                stream.pointee.avail_in = UInt32(n)
+                stream.next_in = UnsafeMutablePointer(mutating: bytes + fed)
+                stream.avail_in = UInt32(n)
                 fed += n
             }
-            stream.pointee.next_out = out.assumingMemoryBound(to: Bytef.self)
-            stream.pointee.avail_out = UInt32(chunk)
-            let rc = inflate(stream, Z_NO_FLUSH)
-            let got = chunk - Int(stream.pointee.avail_out)
+            stream.next_out = out
+            stream.avail_out = UInt32(chunk)
+            let rc = inflate(&stream, Z_NO_FLUSH)
+            let got = chunk - Int(stream.avail_out)
             if got > 0 {
                 produced += got
                 guard produced <= maxOutput else {
@@ -45,22 +45,22 @@ public enum Gzip {
                 }
                 try sink(UnsafeRawBufferPointer(start: out, count: got))
             }
-            let consumed = fed - Int(stream.pointee.avail_in)
+            let consumed = fed - Int(stream.avail_in)
             switch rc {
             case Z_OK:
                 continue
             case Z_STREAM_END:
                 if consumed == input.count { return }
                 memberStart = consumed
-                guard inflateReset(stream) == Z_OK else {
+                guard inflateReset(&stream) == Z_OK else {
                     throw ParseError(structure, at: consumed, "zlib inflateReset failed", code: "gzip.zlib")
                 }
-            case Z_BUF_ERROR where stream.pointee.avail_in == 0 && fed == input.count: // needs more input
+            case Z_BUF_ERROR where stream.avail_in == 0 && fed == input.count:
                 throw ParseError(structure, at: input.count, "truncated: the gzip member starting at offset \(memberStart) does not end", code: "gzip.truncated")
             case Z_BUF_ERROR:
                 continue
             default:
-                let message = stream.pointee.msg.map { String(cString: $0) } ?? "error \(rc)"
+                let message = stream.msg.map { String(cString: $0) } ?? "error \(rc)"
                 throw ParseError(structure, at: consumed, "corrupt data: \(message)", code: "gzip.corrupt")
             }
         }
@@ -76,31 +76,28 @@ public enum Gzip {
 
     /// Compresses `input` into one gzip member. `level` 0 stores (fast, no compression), 1–9 deflate.
     public static func compress(_ input: UnsafeRawBufferPointer, level: Int32 = 6) throws -> [UInt8] {
-        let stream = UnsafeMutablePointer<z_stream>.allocate(capacity: 1)
-        stream.initialize(to: z_stream())
-        defer { stream.deallocate() }
-        guard CZlib_deflateInit2(stream, level, Z_DEFLATED, 16 + 15, 8, Z_DEFAULT_STRATEGY) == Z_OK else {
+        var stream = z_stream()
+        guard CZlib_deflateInit2(&stream, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK else {
             throw ParseError(structure, "zlib deflateInit2 failed", code: "gzip.zlib")
         }
-        defer { _ = deflateEnd(stream) }
+        defer { deflateEnd(&stream) }
         var result: [UInt8] = []
-        result.reserveCapacity(input.count / (level == 0 ? 1 : 2) + 1024)
+        result.reserveCapacity(Int(deflateBound(&stream, UInt(input.count))))
         let chunk = 1 << 20
-        let out = UnsafeMutableRawPointer.allocate(byteCount: chunk, alignment: 16)
+        let out = UnsafeMutablePointer<UInt8>.allocate(capacity: chunk)
         defer { out.deallocate() }
         var fed = 0
         while true {
-            if stream.pointee.avail_in == 0 && fed < input.count, let base = input.baseAddress {
+            if stream.avail_in == 0 && fed < input.count, let base = input.baseAddress {
                 let n = min(input.count - fed, 1 << 30)
-                stream.pointee.next_in = UnsafeMutablePointer(mutating: (base + fed).assumingMemoryBound(to: Bytef.self))
-                stream.pointee.avail_in = UInt32(n)
+                stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: UInt8.self) + fed)
+                stream.avail_in = UInt32(n)
                 fed += n
             }
-            stream.pointee.next_out = out.assumingMemoryBound(to: Bytef.self)
-            stream.pointee.avail_out = UInt32(chunk)
-            let flush = fed == input.count ? Z_FINISH : Z_NO_FLUSH
-            let rc = deflate(stream, flush)
-            result.append(contentsOf: UnsafeRawBufferPointer(start: out, count: chunk - Int(stream.pointee.avail_out)))
+            stream.next_out = out
+            stream.avail_out = UInt32(chunk)
+            let rc = deflate(&stream, fed == input.count ? Z_FINISH : Z_NO_FLUSH)
+            result.append(contentsOf: UnsafeBufferPointer(start: out, count: chunk - Int(stream.avail_out)))
             if rc == Z_STREAM_END { return result }
             guard rc == Z_OK || rc == Z_BUF_ERROR else { throw ParseError(structure, "zlib deflate failed (\(rc))", code: "gzip.zlib") }
         }

@@ -123,6 +123,9 @@ public enum ImageVerifier {
             if cfg.modules != profile.bootConfig.modules {
                 cr.fail("image.boot-config-mismatch", "module list: expected \(profile.bootConfig.modules), actual \(cfg.modules)", component: cfgName)
             }
+            for module in cfg.modules where module.hasPrefix("vibs/") && !image.vibFiles.contains(module) {
+                cr.fail("image.module-missing", "boot.cfg loads \(module), which is not in the image", component: cfgName)
+            }
         } catch {
             cr.fail("image.boot-config-malformed", "\(error)", component: cfgName)
         }

@@ -126,16 +126,22 @@ public struct ImageProfile: Sendable, Hashable, Codable {
 }
 
 extension ImageProfile {
-    /// Builds a profile from an image's parts. `vibs` are (path relative to the image, parsed VIB) in
-    /// boot order. The Authenticode digests come from the caller's PE implementation.
+    /// Builds a profile from an image's parts. `vibs` are (path relative to the image, parsed VIB); they
+    /// are recorded in boot order: first those boot.cfg's `modules=` names (in that order), then the rest
+    /// in the order given. The Authenticode digests come from the caller's PE implementation.
     public static func create(name: String, version: String, hostAcceptance: AcceptanceLevel,
                               bootloader: (path: String, bytes: Data, authenticodeSHA256: [UInt8]),
                               kernel: (path: String, bytes: Data, authenticodeSHA256: [UInt8]),
                               bootConfig: (path: String, bytes: [UInt8]),
                               vibs: [(file: String, vib: VIB)]) throws -> ImageProfile {
         let cfg = try BootConfig(bytes: bootConfig.bytes)
+        let modules = cfg.modules
+        let ordered = vibs.enumerated().sorted { a, b in
+            let x = modules.firstIndex(of: a.element.file) ?? Int.max, y = modules.firstIndex(of: b.element.file) ?? Int.max
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
         var seen = Set<String>()
-        for v in vibs where !seen.insert(v.vib.descriptor.name).inserted {
+        for v in ordered where !seen.insert(v.vib.descriptor.name).inserted {
             throw ParseError("image", "VIB name \"\(v.vib.descriptor.name)\" appears twice (\(v.file))", code: "profile.duplicate-vib")
         }
         return ImageProfile(
@@ -144,7 +150,7 @@ extension ImageProfile {
             kernel: BootFile(path: kernel.path, sha256: DigestAlgorithm.sha256.hash(kernel.bytes), authenticodeSHA256: kernel.authenticodeSHA256),
             bootConfig: BootConfigEntry(path: bootConfig.path, sha256: DigestAlgorithm.sha256.hash(bootConfig.bytes).hex,
                                         kernel: cfg.kernel, kernelOptions: cfg.kernelOptions, modules: cfg.modules),
-            vibs: vibs.map { f in
+            vibs: ordered.map { f in
                 let d = f.vib.descriptor
                 return VIBEntry(file: f.file, name: d.name, version: d.version, vendor: d.vendor,
                                 acceptanceLevel: d.acceptanceLevel, descriptorSHA256: f.vib.descriptorSHA256.hex)

@@ -1,16 +1,20 @@
-/// Revoked items a VIB verification checks against (the VIB side of `dbx`): SHA-256 digests of
-/// certificates (DER) and of content (a `descriptor.xml` or a payload member).
+/// What a VIB verification treats as revoked (the VIB side of `dbx`): certificates (by encoding or
+/// TBSCertificate digest, as in ``DenyList``) and SHA-256 digests of content (a `descriptor.xml` or a
+/// payload member).
 public struct VIBRevocations: Sendable, Hashable {
-    public var sha256: Set<[UInt8]>
+    public var denyList: DenyList
 
-    public init(sha256: Set<[UInt8]> = []) { self.sha256 = sha256 }
+    public init(_ denyList: DenyList = .empty) { self.denyList = denyList }
 
     public init(certificates: [X509Certificate], digests: [[UInt8]] = []) {
-        self.sha256 = Set(certificates.map(\.sha256Fingerprint) + digests.filter { $0.count == 32 })
+        denyList = DenyList(digests: digests.map { DenyList.Digest(algorithm: .sha256, value: $0) },
+                            certificates: certificates.map(\.derEncoded))
     }
+
+    public init(sha256: Set<[UInt8]>) { self.init(certificates: [], digests: Array(sha256)) }
 
     public static let none = VIBRevocations()
 
-    public func isRevoked(_ certificate: X509Certificate) -> Bool { sha256.contains(certificate.sha256Fingerprint) }
-    public func isRevoked(digest: [UInt8]) -> Bool { sha256.contains(digest) }
+    public func isRevoked(_ certificate: X509Certificate) -> Bool { denyList.contains(certificate: certificate.derEncoded) }
+    public func isRevoked(digest: [UInt8]) -> Bool { denyList.contains(digest: digest, algorithm: .sha256) }
 }

@@ -22,7 +22,7 @@ struct ProfileCreate: ParsableCommand {
         }
         let image = try ImageLoader.load(imageDir)
         let base = URL(fileURLWithPath: imageDir)
-        let boot = BootVerifiers.current(TrustAnchors())
+        let boot = try BootVerifiers.current(TrustAnchors())
         func authenticode(_ data: Data, _ file: String) throws -> [UInt8] {
             do { return try boot.authenticodeSHA256(of: data) } catch { throw CLIError.parse(base.appendingPathComponent(file).path, error) }
         }
@@ -41,7 +41,7 @@ struct ProfileCreate: ParsableCommand {
         } catch let e as ParseError {
             throw CLIError.parse(imageDir, e)
         }
-        try OutputFile.write(Data(profile.encoded()), to: output)
+        try Files.write(Data(profile.encoded()), to: output)
         try Output.emit(profile, json: out.json) { "wrote \(output): \(profile.name) \(profile.version), \(profile.vibs.count) VIB(s), host acceptance \(profile.hostAcceptance)" }
     }
 }

@@ -28,7 +28,7 @@ struct ProfileSign: ParsableCommand {
                                        signingTime: try SignerFiles.date(signingTime))
         } catch let e as SigningError { throw CLIError.file(key, e.description) }
         let path = output ?? profile + ".p7s"
-        try OutputFile.write(Data(pem.utf8), to: path)
+        try Files.write(Data(pem.utf8), to: path)
         try Output.emit(Result(profile: profile, signature: path, signer: signer.certificate.subject), json: out.json) {
             "signed \(profile) → \(path) by \(signer.certificate.subject)"
         }

@@ -30,7 +30,7 @@ struct VIBBuild: ParsableCommand {
         } catch let e as ParseError {
             throw CLIError.parse(descriptor, e)
         }
-        try OutputFile.write(Data(built.vib), to: output)
+        try Files.write(Data(built.vib), to: output)
         let summary = try VIBSummary(vib: VIB(bytes: built.vib), file: output)
         try Output.emit(summary, json: out.json) {
             "built \(output): \(built.descriptor.name) \(built.descriptor.version) (\(built.descriptor.acceptanceLevel)), \(built.descriptor.payloads.count) payload(s), unsigned"

@@ -27,7 +27,7 @@ struct VIBSign: ParsableCommand {
         } catch let e as SigningError {
             throw CLIError.file(key, e.description)
         }
-        try OutputFile.write(Data(signed), to: output)
+        try Files.write(Data(signed), to: output)
         let summary = try VIBSummary(vib: VIB(bytes: signed), file: output)
         try Output.emit(summary, json: out.json) {
             "signed \(output): \(vib.descriptor.name) \(vib.descriptor.version) by \(signer.certificate.subject)"
@@ -58,21 +58,3 @@ enum SignerFiles {
     }
 }
 
-/// Writes output files for the VIB/profile commands.
-/// WORKAROUND: `Files.write` uses `FileManager.replaceItemAt`, which on Linux fails with "The file
-/// doesn't exist" when the destination is new. Until that is fixed in CLIError.swift, files are
-/// written to a temporary name (created with its final mode) and renamed into place (rename(2) is atomic).
-enum OutputFile {
-    static func write(_ data: Data, to path: String, mode: Int = 0o644) throws {
-        let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        guard FileManager.default.createFile(atPath: tmp.path, contents: data, attributes: [.posixPermissions: mode]) else {
-            throw CLIError.file(path, "cannot create file in \(url.deletingLastPathComponent().path)")
-        }
-        guard rename(tmp.path, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: tmp)
-            throw CLIError.file(path, "cannot write: \(reason)")
-        }
-    }
-}

@@ -35,7 +35,7 @@ struct VerifyImage: ParsableCommand {
         do {
             result = try ImageVerifier.verify(
                 image: image, imageName: imageDir, profileBytes: profileBytes, profileName: profile,
-                profileSignature: sigBytes, trust: anchors, revoked: revoked, boot: BootVerifiers.current(anchors),
+                profileSignature: sigBytes, trust: anchors, revoked: revoked, boot: try BootVerifiers.current(anchors),
                 options: .init(time: try time.rule(), deep: deep), progress: { bar.update($0) })
         } catch let e as ImageInputError {
             bar.finish()
@@ -75,7 +75,7 @@ enum ImageLoader {
             kernel: try Files.read(base.appendingPathComponent(kernel).path),
             bootConfig: try Files.readBytes(base.appendingPathComponent(bootConfig).path),
             vibFiles: files,
-            loadVIB: { file in try Files.read(base.appendingPathComponent(file).path) })
+            loadVIB: { file in try VIBFileMapping.read(base.appendingPathComponent(file).path) })
     }
 
     /// `vibs/*.vib`, sorted by name.
@@ -86,12 +86,69 @@ enum ImageLoader {
     }
 }
 
+/// Read-only memory mapping of a whole file, unmapped when the returned `Data` is released. Used for
+/// VIBs so that verifying an image touches each VIB's pages once and drops them right after (peak RSS
+/// stays at a few VIBs, not the image).
+enum VIBFileMapping {
+    static func read(_ path: String) throws -> Data {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw CLIError.file(path, "cannot open: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw CLIError.file(path, "cannot stat: \(String(cString: strerror(errno)))") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw CLIError.file(path, "is not a regular file") }
+        let size = Int(st.st_size)
+        if size == 0 { return Data() }
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            throw CLIError.file(path, "cannot map: \(String(cString: strerror(errno)))")
+        }
+        _ = madvise(base, size, MADV_SEQUENTIAL)
+        return Data(bytesNoCopy: base, count: size, deallocator: .custom { pointer, count in _ = munmap(pointer, count) })
+    }
+}
+
 /// The PE/Authenticode implementation behind `verify image` and `profile create`.
-/// SEAM: returns the unavailable stand-in (boot components refused with boot.verifier-unavailable)
-/// until the Authenticode library API is wired in here.
 enum BootVerifiers {
-    static func current(_ trust: TrustAnchors) -> any BootComponentVerifier {
-        UnavailableBootComponentVerifier()
+    static func current(_ trust: TrustAnchors) throws -> any BootComponentVerifier {
+        AuthenticodeBootVerifier(dbx: try DBXLoader.denyList(trust))
+    }
+}
+
+/// ``BootComponentVerifier`` over the Authenticode verifier: the bootloader against the platform
+/// anchors (UEFI db semantics) and dbx; the kernel against the vendor certificate the bootloader carries.
+struct AuthenticodeBootVerifier: BootComponentVerifier {
+    let dbx: DenyList
+
+    func authenticodeSHA256(of image: Data) throws -> [UInt8] {
+        try PEImage(bytes: image).authenticodeDigest(.sha256)
+    }
+
+    func verifyBootloader(_ image: Data, anchors: [X509Certificate], component: String) -> BootComponentVerification {
+        verify(image, anchors: anchors, component: component, wantVendor: true)
+    }
+
+    func verifyKernel(_ image: Data, vendorCertificates: [X509Certificate], component: String) -> BootComponentVerification {
+        verify(image, anchors: vendorCertificates, component: component, wantVendor: false)
+    }
+
+    private func verify(_ bytes: Data, anchors: [X509Certificate], component: String, wantVendor: Bool) -> BootComponentVerification {
+        let pe: PEImage
+        do { pe = try PEImage(bytes: bytes) } catch {
+            var r = VerificationReport()
+            r.fail("authenticode.malformed", "not a PE image: \(error)", component: component)
+            return BootComponentVerification(report: r)
+        }
+        let v = AuthenticodeVerifier.verify(pe, anchors: anchors, dbx: dbx, component: component)
+        var report = v.report
+        var vendor: X509Certificate? = nil
+        if wantVendor {
+            do {
+                if let der = try pe.vendorCertificate { vendor = try X509Certificate(derEncoded: der) }
+            } catch {
+                report.fail("boot.vendor-cert-malformed", "the .vendor_cert section is malformed: \(error)", component: component)
+            }
+        }
+        return BootComponentVerification(report: report, authenticodeSHA256: v.digests[.sha256] ?? pe.authenticodeDigest(.sha256), vendorCertificate: vendor)
     }
 }
 

@@ -73,31 +73,13 @@ struct CheckTimeOptions: ParsableArguments {
     }
 }
 
-/// Deny-list (dbx) files named by trust.json, as the VIB verifier needs them: SHA-256 digests of
-/// revoked certificates and content. Accepted forms: certificate files (PEM/DER; each certificate is
-/// revoked) and text files of SHA-256 hex digests, one per line (`#` comments).
-/// SEAM: when the PE/Authenticode dbx parser lands (EFI_SIGNATURE_LIST), route its SHA-256 and
-/// X.509 entries here too; until then an unrecognised file is refused, never ignored.
+/// The deny list (dbx) named by trust.json, parsed by ``DenyList`` (EFI_SIGNATURE_LIST, DER
+/// certificate, or text of digests and PEM certificates). For VIBs, its certificates revoke signers
+/// and its SHA-256 digests revoke descriptors and payloads; for boot images, it is UEFI dbx.
 enum DBXLoader {
-    static func revocations(_ trust: TrustAnchors) throws -> VIBRevocations {
-        var digests: Set<[UInt8]> = []
-        for (index, bytes) in trust.dbxFiles.enumerated() {
-            if let certs = try? X509Certificate.load(bytes), !certs.isEmpty {
-                digests.formUnion(certs.map(\.sha256Fingerprint))
-                continue
-            }
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw CLIError("dbx file #\(index + 1) of the trust file: unsupported format (expected certificates or SHA-256 hex lines)")
-            }
-            for line in text.split(whereSeparator: \.isNewline) {
-                let t = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-                if t.isEmpty { continue }
-                guard let d = Hex.decode(t), d.count == 32 else {
-                    throw CLIError("dbx file #\(index + 1) of the trust file: \"\(t.prefix(70))\" is not a SHA-256 hex digest")
-                }
-                digests.insert(d)
-            }
-        }
-        return VIBRevocations(sha256: digests)
+    static func denyList(_ trust: TrustAnchors) throws -> DenyList {
+        do { return try DenyList(files: trust.dbxFiles) } catch let e as ParseError { throw CLIError.parse("dbx file named in the trust file", e) }
     }
+
+    static func revocations(_ trust: TrustAnchors) throws -> VIBRevocations { VIBRevocations(try denyList(trust)) }
 }
