@@ -1,5 +1,6 @@
 import Crypto
 import Testing
+import TestSupport
 @testable import AttestCore
 
 @Suite struct QuoteVerifierTests {
@@ -13,6 +14,7 @@ import Testing
         #expect(r.report.failures == [])
         let v = try #require(r.verified)
         #expect(v.nonce == TPMVectors.eccQuoteNonce && v.hashAlgorithm == .sha256 && !v.eventLogChecked)
+        #expect(v.attestationKeyName == TPMVectors.eccAKName)
     }
 
     @Test func realRSAQuoteVerifies() throws {
@@ -81,6 +83,12 @@ import Testing
         #expect(r.report.failures[0].message.contains(String(repeating: "43", count: 20)))
     }
 
+    @Test func emptyExpectedNonceIsRejected() {
+        var f = Fixture()
+        f.nonce = []
+        #expect(codes(f.verify()) == ["nonce.empty"])
+    }
+
     @Test func badMagicIsReportedAsFinding() {
         var f = Fixture()
         f.magic = 0xFF54_4348
@@ -128,9 +136,14 @@ import Testing
         log[.sha256]![7] = nil
         let bad = f.verify(log: log)
         #expect(codes(bad) == ["pcr.replay-mismatch", "pcr.replay-mismatch"])
+        #expect(bad.report.failures[1].message.contains("no event in the log extends it"))
         #expect(bad.report.failures.map(\.component) == ["PCR sha256:4", "PCR sha256:7"])
         #expect(bad.report.failures[0].message.contains(String(repeating: "ee", count: 32)))
         #expect(bad.report.failures[0].message.contains(f.pcrs.values[1].digest.hex))
+
+        let noBank = f.verify(log: [.sha1: [:]])
+        #expect(codes(noBank) == ["pcr.replay-mismatch", "pcr.replay-mismatch", "pcr.replay-mismatch"])
+        #expect(noBank.report.failures[0].message.contains("no replayable sha256 bank"))
     }
 
     @Test func signatureFromAnotherKeyTypeIsInvalid() throws {
@@ -144,6 +157,37 @@ import Testing
     @Test func malformedAttestIsAFinding() {
         let r = Fixture().verify { $0.removeLast(3) }
         #expect(Set(codes(r)) == ["quote.signature-invalid", "quote.malformed"])
+    }
+
+    @Test func plainSignaturesConvert() throws {
+        let f = Fixture()
+        let msg = f.attest()
+        let ak = try AttestationKey(pemEncoded: f.key.publicKey.pemRepresentation)
+        let der = Array(try f.key.signature(for: msg).derRepresentation)
+        let sig = try ak.signature(plain: der, hash: .sha256)
+        #expect(QuoteVerifier(attestationKey: ak).verify(attest: msg, signature: sig, pcrs: f.pcrs, nonce: f.nonce).isValid)
+        #expect(throws: ParseError.self) { try ak.signature(plain: Array(der.dropLast()), hash: .sha256) }
+        let rsa = try AttestationKey(bytes: TPMVectors.rsaAKPub)
+        #expect(throws: ParseError.self) { try rsa.signature(plain: [1, 2, 3], hash: .sha256) }
+        #expect(try rsa.signature(plain: [UInt8](repeating: 1, count: 256), hash: .sha256).sigAlg == .rsassa)
+    }
+
+    /// Every mutation of a real quote is rejected, none traps.
+    @Test func mutatedQuotesAreRejected() throws {
+        let key = try AttestationKey(bytes: TPMVectors.eccAKPub)
+        let verifier = QuoteVerifier(attestationKey: key)
+        let sig = try TPMTSignature(bytes: TPMVectors.eccQuoteSig)
+        var rng = SplitMix64(seed: 42)
+        for _ in 0..<1500 {
+            var msg = TPMVectors.eccQuoteMsg
+            switch Int.random(in: 0..<3, using: &rng) {
+            case 0: msg[Int.random(in: 0..<msg.count, using: &rng)] ^= UInt8(1) << UInt8.random(in: 0...7, using: &rng)
+            case 1: msg.removeLast(Int.random(in: 1...msg.count, using: &rng))
+            default: msg.insert(UInt8.random(in: 0...255, using: &rng), at: Int.random(in: 0...msg.count, using: &rng))
+            }
+            let r = verifier.verify(attest: msg, signature: sig, pcrs: TPMVectors.zeroPCRs, nonce: TPMVectors.eccQuoteNonce)
+            #expect(!r.isValid && r.report.failures.contains { $0.code == "quote.signature-invalid" })
+        }
     }
 
     // MARK: AK attribute policy

@@ -85,6 +85,20 @@ import Testing
         #expect(c.tpm2ToolsFile() == TPMVectors.makeCredentialFile)
     }
 
+    @Test func certifyAttestRoundTrips() throws {
+        let a = TPMSAttest(qualifiedSigner: TPMVectors.eccAKName, extraData: [1, 2, 3],
+                           clockInfo: TPMSClockInfo(clock: 1, resetCount: 2, restartCount: 3, safe: false), firmwareVersion: 4,
+                           attested: .certify(TPMSCertifyInfo(name: TPMVectors.eccAKName, qualifiedName: TPMVectors.eccAKName)))
+        let bytes = a.marshalled()
+        #expect(Array(bytes[4..<6]) == [0x80, 0x17])
+        let back = try TPMSAttest(bytes: bytes)
+        #expect(back == a && back.quoteInfo == nil)
+        #expect(throws: ParseError.self) { try TPMSAttest.pcrSelection(ofQuote: bytes) }
+        var badMagic = bytes
+        badMagic[0] = 0
+        #expect(throws: ParseError.self) { try TPMSAttest(bytes: badMagic) }
+    }
+
     @Test func digestListAndSelectionRoundTrip() throws {
         let l = TPMLDigest([[1, 2, 3], [UInt8](repeating: 9, count: 64)])
         #expect(try TPMLDigest(bytes: l.marshalled()) == l)

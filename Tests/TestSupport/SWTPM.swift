@@ -12,42 +12,56 @@ import Foundation
 public final class SWTPM: @unchecked Sendable {
     public let port: Int
     public let stateDirectory: TempDir
-    private let process: Process
+    /// Process id of the daemonized swtpm.
+    public let pid: pid_t
     private let lock = NSLock()
+    private var stopped = false
 
     /// The TCTI string for tpm2-tools and tpm2-tss.
     public var tcti: String { "swtpm:host=127.0.0.1,port=\(port)" }
     /// Environment for subprocesses: `TPM2TOOLS_TCTI`.
     public var environment: [String: String] { ["TPM2TOOLS_TCTI": tcti] }
 
+    /// swtpm runs as a daemon (`--daemon --pid file=`), not as a child of the test process: a
+    /// long-lived child confuses Foundation's reaping of the tests' other subprocesses. It is started
+    /// through bash, which first closes every inherited descriptor above 2 so that swtpm holds no pipe
+    /// or socket of a concurrently running test (which would otherwise never see EOF).
     public init(attempts: Int = 5) throws {
         let swtpm = try Run.resolve("swtpm")
         var lastError: Error = SWTPMError("swtpm did not start")
         for _ in 0..<attempts {
             let state = TempDir("swtpm")
             guard let port = SWTPM.freePortPair() else { continue }
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: swtpm)
-            p.arguments = ["socket", "--tpm2",
-                           "--server", "type=tcp,port=\(port),bindaddr=127.0.0.1",
-                           "--ctrl", "type=tcp,port=\(port + 1),bindaddr=127.0.0.1",
-                           "--tpmstate", "dir=\(state.path)",
-                           "--flags", "not-need-init,startup-clear"]
-            p.standardOutput = FileHandle.nullDevice
-            let err = Pipe()
-            p.standardError = err
-            p.standardInput = FileHandle.nullDevice
-            do { try p.run() } catch { lastError = error; continue }
-            if SWTPM.waitForListener(port: port, process: p) {
+            let pidFile = "\(state.path)/swtpm.pid"
+            let script = #"cd /proc/self/fd 2>/dev/null && for fd in *; do case "$fd" in 0|1|2) ;; *) eval "exec $fd>&-" 2>/dev/null ;; esac; done; cd /; exec "$0" "$@" </dev/null >/dev/null 2>&1"#
+            let args = ["-c", script, swtpm, "socket", "--tpm2",
+                        "--server", "type=tcp,port=\(port),bindaddr=127.0.0.1",
+                        "--ctrl", "type=tcp,port=\(port + 1),bindaddr=127.0.0.1",
+                        "--tpmstate", "dir=\(state.path)",
+                        "--flags", "not-need-init,startup-clear",
+                        "--log", "file=\(state.path)/swtpm.log",
+                        "--pid", "file=\(pidFile)", "--daemon"]
+            do {
+                let r = try Run.process("/bin/bash", args, timeout: 30)
+                guard r.status == 0 else {
+                    let log = (try? String(contentsOfFile: "\(state.path)/swtpm.log", encoding: .utf8)) ?? ""
+                    lastError = SWTPMError("swtpm on port \(port) did not start (\(r.status)): \(log)")
+                    continue
+                }
+            } catch { lastError = error; continue }
+            guard let text = try? String(contentsOfFile: pidFile, encoding: .utf8),
+                  let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+                lastError = SWTPMError("swtpm on port \(port) wrote no pid file")
+                continue
+            }
+            if SWTPM.waitForListener(port: port, pid: pid) {
                 self.port = port
                 self.stateDirectory = state
-                self.process = p
+                self.pid = pid
                 return
             }
-            if p.isRunning { p.terminate() }
-            p.waitUntilExit()
-            let text = String(decoding: err.fileHandleForReading.availableData, as: UTF8.self)
-            lastError = SWTPMError("swtpm on port \(port) did not start: \(text)")
+            SWTPM.kill(pid)
+            lastError = SWTPMError("swtpm on port \(port) does not accept connections")
         }
         throw lastError
     }
@@ -56,10 +70,29 @@ public final class SWTPM: @unchecked Sendable {
 
     /// Stops the simulator (idempotent).
     public func stop() {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        lock.lock()
+        defer { lock.unlock() }
+        guard !stopped else { return }
+        stopped = true
+        SWTPM.kill(pid)
+    }
+
+    /// SIGTERM, then SIGKILL if it is still alive after two seconds.
+    private static func kill(_ pid: pid_t) {
+        guard pid > 0 else { return }
+        Foundation.kill(pid, SIGTERM)
+        let deadline = Date().addingTimeInterval(2)
+        while isAlive(pid) && Date() < deadline { usleep(10_000) }
+        if isAlive(pid) { Foundation.kill(pid, SIGKILL) }
+    }
+
+    /// Alive and not a zombie.
+    private static func isAlive(_ pid: pid_t) -> Bool {
+        guard Foundation.kill(pid, 0) == 0 else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return true }
+        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+        return state != "Z" && state != "X"
     }
 
     /// Runs a tpm2-tools command against this TPM in `directory`, then flushes transient objects.
@@ -105,7 +138,7 @@ public final class SWTPM: @unchecked Sendable {
     }
 
     private static func bindAndClose(_ port: Int) -> Int? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var addr = sockaddr_in()
@@ -125,11 +158,11 @@ public final class SWTPM: @unchecked Sendable {
         return Int(UInt16(bigEndian: bound.sin_port))
     }
 
-    /// Waits until the TPM port accepts connections (the control port is checked too), or the process dies.
-    private static func waitForListener(port: Int, process: Process) -> Bool {
+    /// Waits until the control port accepts connections, or the process dies.
+    private static func waitForListener(port: Int, pid: pid_t) -> Bool {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
-            guard process.isRunning else { return false }
+            guard isAlive(pid) else { return false }
             if canConnect(port + 1) { return true }
             usleep(20_000)
         }
@@ -137,7 +170,7 @@ public final class SWTPM: @unchecked Sendable {
     }
 
     private static func canConnect(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         var addr = sockaddr_in()

@@ -1,11 +1,5 @@
 import Crypto
 
-/// Why a credential could not be made for an EK.
-public struct CredentialError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}
-
 /// TPM2_MakeCredential done by the server without a TPM (TPM 2.0 Part 1, 24 "Credential Protection";
 /// Part 3, 12.6): protects `credential` so that only the TPM holding the EK, and only for the object
 /// named `objectName` (the AK), returns it from TPM2_ActivateCredential.

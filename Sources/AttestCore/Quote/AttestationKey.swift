@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// The public key of an attestation key (AK), ready to verify signatures: given as a TPM public area
 /// (TPM2B_PUBLIC from `tpm2_createak -u`, or TPMT_PUBLIC) or as a PEM SubjectPublicKeyInfo
@@ -139,6 +140,36 @@ public struct AttestationKey: Sendable {
             return "a \(signature.sigAlg) signature cannot come from the \(algorithmDescription) attestation key"
         }
     }
+
+    /// Reads a signature in tpm2-tools' `plain` format (`tpm2_quote -f plain`): a DER ECDSA-Sig-Value for
+    /// an EC key, the raw signature for RSA (RSASSA unless the AK's public area names RSAPSS). `plain`
+    /// carries no hash algorithm, so the caller supplies it.
+    public func signature(plain bytes: [UInt8], hash: DigestAlgorithm) throws -> TPMTSignature {
+        func split(_ raw: some DataProtocol, _ size: Int) -> TPMTSignature {
+            let r = Array(raw)
+            return TPMTSignature(.ecdsa(hash: hash, r: Array(r[0..<size]), s: Array(r[size...])))
+        }
+        do {
+            switch verifier {
+            case .p256: return split(try P256.Signing.ECDSASignature(derRepresentation: bytes).rawRepresentation, 32)
+            case .p384: return split(try P384.Signing.ECDSASignature(derRepresentation: bytes).rawRepresentation, 48)
+            case .p521: return split(try P521.Signing.ECDSASignature(derRepresentation: bytes).rawRepresentation, 66)
+            case .rsa(let key):
+                guard bytes.count == (key.bits + 7) / 8 else {
+                    throw ParseError("plain signature", "\(bytes.count) bytes, an RSA \(key.bits) signature has \((key.bits + 7) / 8)", code: "parse.length")
+                }
+                if publicArea?.scheme.scheme == .rsapss { return TPMTSignature(.rsapss(hash: hash, sig: bytes)) }
+                return TPMTSignature(.rsassa(hash: hash, sig: bytes))
+            }
+        } catch let e as ParseError {
+            throw e
+        } catch {
+            throw ParseError("plain signature", "not a DER ECDSA signature: \(error)", code: "parse.malformed")
+        }
+    }
+
+    /// The hash the AK's public area fixes for its signatures, if any.
+    public var schemeHash: DigestAlgorithm? { publicArea?.scheme.hashAlg }
 
     /// Fuzz entry point: parses arbitrary bytes as a key, never traps.
     public static func fuzz(_ data: [UInt8]) {

@@ -4,7 +4,7 @@
 /// ``AKPolicy``), the signature over the TPMS_ATTEST bytes with the signature's hash
 /// (`quote.signature-invalid`), `magic` = TPM_GENERATED_VALUE (`quote.bad-magic`), `type` =
 /// TPM_ST_ATTEST_QUOTE (`quote.wrong-type`), `extraData` = the nonce, in constant time
-/// (`nonce.mismatch`), the quoted PCR selection = the selection of the supplied values
+/// (`nonce.mismatch`; an empty expected nonce is `nonce.empty`), the quoted PCR selection = the selection of the supplied values
 /// (`quote.pcr-selection-mismatch`), `pcrDigest` = H(values in selection order)
 /// (`quote.pcr-digest-mismatch`) and, given replayed event log values, that they equal the PCR values
 /// (`pcr.replay-mismatch`, one finding per PCR).
@@ -74,7 +74,9 @@ public struct QuoteVerifier: Sendable {
             return QuoteVerification(report: report, verified: nil)
         }
 
-        if ConstantTime.equal(parsed.extraData, nonce) {
+        if nonce.isEmpty {
+            report.fail("nonce.empty", "no nonce was given, so the quote's freshness cannot be checked", component: "nonce")
+        } else if ConstantTime.equal(parsed.extraData, nonce) {
             report.pass("nonce matches")
         } else {
             report.fail("nonce.mismatch", "the quote's extraData is \(parsed.extraData.hex), the expected nonce is \(nonce.hex)", component: "nonce")
@@ -100,8 +102,13 @@ public struct QuoteVerifier: Sendable {
             var allMatch = true
             for v in pcrs.values {
                 let component = "PCR \(v.algorithm):\(v.index)"
-                let replayed = expectedFromLog[v.algorithm]?[v.index] ?? Self.resetValue(v.algorithm, index: v.index)
-                let note = expectedFromLog[v.algorithm]?[v.index] == nil ? " (no event in the log extends it)" : ""
+                guard let bank = expectedFromLog[v.algorithm] else {
+                    allMatch = false
+                    report.fail("pcr.replay-mismatch", "the event log has no replayable \(v.algorithm) bank; the quoted value is \(v.digest.hex)", component: component)
+                    continue
+                }
+                let replayed = bank[v.index] ?? Self.resetValue(v.algorithm, index: v.index)
+                let note = bank[v.index] == nil ? " (no event in the log extends it)" : ""
                 if !ConstantTime.equal(replayed, v.digest) {
                     allMatch = false
                     report.fail("pcr.replay-mismatch", "the event log replays to \(replayed.hex)\(note), the quoted value is \(v.digest.hex)", component: component)
@@ -111,7 +118,8 @@ public struct QuoteVerifier: Sendable {
         }
 
         let verified = report.isValid
-            ? VerifiedQuote(attest: parsed, pcrs: pcrs, hashAlgorithm: hash, eventLogChecked: expectedFromLog != nil)
+            ? VerifiedQuote(attest: parsed, pcrs: pcrs, hashAlgorithm: hash, eventLogChecked: expectedFromLog != nil,
+                            attestationKeyName: attestationKey.name)
             : nil
         return QuoteVerification(report: report, verified: verified)
     }

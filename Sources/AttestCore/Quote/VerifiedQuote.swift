@@ -9,25 +9,20 @@ public struct VerifiedQuote: Sendable, Hashable {
     public let hashAlgorithm: DigestAlgorithm
     /// Whether an event log was replayed against the PCRs.
     public let eventLogChecked: Bool
+    /// The TPM name of the AK that signed (when it was given as a TPM public area): what the server
+    /// bound to the EK through credential activation.
+    public let attestationKeyName: [UInt8]?
 
     public var nonce: [UInt8] { attest.extraData }
     public var clockInfo: TPMSClockInfo { attest.clockInfo }
     public var firmwareVersion: UInt64 { attest.firmwareVersion }
     public var qualifiedSigner: [UInt8] { attest.qualifiedSigner }
 
-    init(attest: TPMSAttest, pcrs: PCRValues, hashAlgorithm: DigestAlgorithm, eventLogChecked: Bool) {
+    init(attest: TPMSAttest, pcrs: PCRValues, hashAlgorithm: DigestAlgorithm, eventLogChecked: Bool, attestationKeyName: [UInt8]?) {
+        self.attestationKeyName = attestationKeyName
         self.attest = attest
         self.pcrs = pcrs
         self.hashAlgorithm = hashAlgorithm
         self.eventLogChecked = eventLogChecked
     }
-}
-
-/// The outcome of ``QuoteVerifier/verify(attest:signature:pcrs:nonce:expectedFromLog:)``: the report of
-/// every check, and the verified quote only when none failed.
-public struct QuoteVerification: Sendable {
-    public let report: VerificationReport
-    public let verified: VerifiedQuote?
-
-    public var isValid: Bool { verified != nil }
 }

@@ -1,49 +1,3 @@
-/// TPMS_QUOTE_INFO (TPM 2.0 Part 2, 10.12.4).
-public struct TPMSQuoteInfo: Sendable, Hashable, TPMMarshallable {
-    public var pcrSelect: TPMLPCRSelection
-    /// The hash, with the signing scheme's hash, of the selected PCR values in selection order.
-    public var pcrDigest: [UInt8]
-
-    public init(pcrSelect: TPMLPCRSelection, pcrDigest: [UInt8]) {
-        self.pcrSelect = pcrSelect
-        self.pcrDigest = pcrDigest
-    }
-
-    public func marshal(into w: inout TPMWriter) {
-        pcrSelect.marshal(into: &w)
-        w.tpm2b(pcrDigest)
-    }
-}
-
-/// TPMS_CERTIFY_INFO (TPM 2.0 Part 2, 10.12.3).
-public struct TPMSCertifyInfo: Sendable, Hashable, TPMMarshallable {
-    public var name: [UInt8]
-    public var qualifiedName: [UInt8]
-
-    public init(name: [UInt8], qualifiedName: [UInt8]) {
-        self.name = name
-        self.qualifiedName = qualifiedName
-    }
-
-    public func marshal(into w: inout TPMWriter) {
-        w.tpm2b(name)
-        w.tpm2b(qualifiedName)
-    }
-}
-
-/// TPMU_ATTEST (TPM 2.0 Part 2, 10.12.11), restricted to the members hostattest verifies.
-public enum TPMUAttest: Sendable, Hashable {
-    case quote(TPMSQuoteInfo)
-    case certify(TPMSCertifyInfo)
-
-    public var tag: UInt16 {
-        switch self {
-        case .quote: return TPMST.attestQuote
-        case .certify: return TPMST.attestCertify
-        }
-    }
-}
-
 /// TPMS_ATTEST (TPM 2.0 Part 2, 10.12.12): what a TPM signs in TPM2_Quote and TPM2_Certify.
 ///
 /// `tpm2_quote -m` writes exactly these bytes (the contents of the TPM2B_ATTEST, without its size);
@@ -113,6 +67,16 @@ public struct TPMSAttest: Sendable, Hashable, TPMMarshallable {
         let magicFollows = bytes[2] == 0xFF && bytes[3] == 0x54 && bytes[4] == 0x43 && bytes[5] == 0x47
         guard size == bytes.count - 2, magicFollows, !(bytes[0] == 0xFF && bytes[1] == 0x54) else { return bytes }
         return Array(bytes[2...])
+    }
+
+    /// The PCR selection of a quote, read without judging `magic` (the verifier reports that): for pairing a
+    /// `values`-form PCR file with the quote it belongs to. Throws if the bytes are not a quote.
+    public static func pcrSelection(ofQuote bytes: [UInt8]) throws -> TPMLPCRSelection {
+        let a = try TPMSAttest(bytes: unwrapTPM2B(bytes), requireMagic: false)
+        guard let info = a.quoteInfo else {
+            throw ParseError("TPMS_ATTEST", at: 4, "type 0x\(String(a.type, radix: 16)) is not TPM_ST_ATTEST_QUOTE", code: "parse.wrong-type")
+        }
+        return info.pcrSelect
     }
 
     public var quoteInfo: TPMSQuoteInfo? {

@@ -9,7 +9,8 @@ struct VerifyQuote: ParsableCommand {
         abstract: "Verify a TPM 2.0 quote: signature, magic, type, nonce, PCR selection and digest, optional event log.",
         discussion: """
         Files are those of tpm2-tools 5.x: --msg is `tpm2_quote -m` (TPMS_ATTEST, or a TPM2B_ATTEST),
-        --sig is `tpm2_quote -s` (TPMT_SIGNATURE, the default tss format), --pcrs is `tpm2_quote -o`
+        --sig is `tpm2_quote -s` (TPMT_SIGNATURE, the default tss format; or `-f plain` with
+        --sig-format plain), --pcrs is `tpm2_quote -o`
         (serialized, the default, or `-F values` with --pcr-format values). --ak is a PEM public key
         (`tpm2_createak -f pem -u`) or a TPM2B_PUBLIC / TPMT_PUBLIC (`tpm2_createak -u`); a TPM public
         area also gets its attributes checked (restricted, sign, fixedTPM, fixedParent,
@@ -19,6 +20,10 @@ struct VerifyQuote: ParsableCommand {
 
     enum PCRFormat: String, ExpressibleByArgument, CaseIterable {
         case serialized, values
+    }
+
+    enum SignatureFormat: String, ExpressibleByArgument, CaseIterable {
+        case tss, plain
     }
 
     @Option(name: .long, help: "Attestation key: PEM, TPM2B_PUBLIC or TPMT_PUBLIC.")
@@ -42,10 +47,17 @@ struct VerifyQuote: ParsableCommand {
     @Option(name: .long, help: "Form of the --pcrs file: serialized (tpm2-tools default) or values (-F values).")
     var pcrFormat: PCRFormat = .serialized
 
+    @Option(name: .long, help: "Form of the --sig file: tss (TPMT_SIGNATURE, tpm2-tools default) or plain (-f plain).")
+    var sigFormat: SignatureFormat = .tss
+
+    @Option(name: .long, help: "Hash of a plain signature (default: the AK's scheme hash, else sha256).")
+    var sigHash: String?
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         guard Hex.decode(nonce) != nil else { throw ValidationError("--nonce must be hexadecimal") }
+        if let sigHash, DigestAlgorithm(name: sigHash) == nil { throw ValidationError("--sig-hash must be sha1, sha256, sha384 or sha512") }
     }
 
     struct Result: Encodable {
@@ -73,7 +85,16 @@ struct VerifyQuote: ParsableCommand {
         do { key = try AttestationKey(bytes: try Files.readBytes(ak)) } catch let e as CLIError { throw e } catch { throw CLIError.parse(ak, error) }
         let attestBytes = try Files.readBytes(msg)
         let signature: TPMTSignature
-        do { signature = try TPMTSignature(bytes: try Files.readBytes(sig)) } catch let e as CLIError { throw e } catch { throw CLIError.parse(sig, error) }
+        do {
+            let sigBytes = try Files.readBytes(sig)
+            switch sigFormat {
+            case .tss:
+                signature = try TPMTSignature(bytes: sigBytes)
+            case .plain:
+                let hash = sigHash.flatMap(DigestAlgorithm.init(name:)) ?? key.schemeHash ?? .sha256
+                signature = try key.signature(plain: sigBytes, hash: hash)
+            }
+        } catch let e as CLIError { throw e } catch { throw CLIError.parse(sig, error) }
         let pcrBytes = try Files.readBytes(pcrs)
         let values: PCRValues
         do {
@@ -82,10 +103,9 @@ struct VerifyQuote: ParsableCommand {
                 values = try PCRValues(tpm2ToolsSerialized: pcrBytes)
             case .values:
                 // The values form carries no selection: take the quote's own.
-                let attest: TPMSAttest
-                do { attest = try TPMSAttest(bytes: attestBytes) } catch { throw CLIError.parse(msg, error) }
-                guard let info = attest.quoteInfo else { throw CLIError.file(msg, "is not a quote (TPM_ST_ATTEST_QUOTE)") }
-                values = try PCRValues(tpm2ToolsValues: pcrBytes, selection: info.pcrSelect)
+                let selection: TPMLPCRSelection
+                do { selection = try TPMSAttest.pcrSelection(ofQuote: attestBytes) } catch { throw CLIError.parse(msg, error) }
+                values = try PCRValues(tpm2ToolsValues: pcrBytes, selection: selection)
             }
         } catch let e as CLIError { throw e } catch { throw CLIError.parse(pcrs, error) }
 
