@@ -1,4 +1,4 @@
-/// The outcome of ``QuoteVerifier/verify(attest:signature:pcrs:nonce:expectedFromLog:)``: the report of
+/// The outcome of ``QuoteVerifier/verify(attest:signature:pcrs:nonce:eventLog:)``: the report of
 /// every check, and the verified quote only when none failed.
 public struct QuoteVerification: Sendable {
     public let report: VerificationReport

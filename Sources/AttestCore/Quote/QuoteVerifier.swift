@@ -6,8 +6,9 @@
 /// TPM_ST_ATTEST_QUOTE (`quote.wrong-type`), `extraData` = the nonce, in constant time
 /// (`nonce.mismatch`; an empty expected nonce is `nonce.empty`), the quoted PCR selection = the selection of the supplied values
 /// (`quote.pcr-selection-mismatch`), `pcrDigest` = H(values in selection order)
-/// (`quote.pcr-digest-mismatch`) and, given replayed event log values, that they equal the PCR values
-/// (`pcr.replay-mismatch`, one finding per PCR).
+/// (`quote.pcr-digest-mismatch`) and, given the host's event log, that replaying it produces the quoted
+/// PCR values (``EventLog/verifyReplay(against:)``: `pcr.replay-mismatch` per PCR, naming the events
+/// extended into it; `pcr.bank-missing`, `pcr.replay-incomplete`).
 public struct QuoteVerifier: Sendable {
     public let attestationKey: AttestationKey
     private let keyReport: VerificationReport
@@ -28,9 +29,9 @@ public struct QuoteVerifier: Sendable {
     ///   - signature: the TPMT_SIGNATURE (`tpm2_quote -s`).
     ///   - pcrs: the PCR values the quote claims to cover (`tpm2_quote -o`).
     ///   - nonce: the qualifying data the verifier issued.
-    ///   - expectedFromLog: PCR values per bank from replaying an event log, if one is to be checked.
+    ///   - eventLog: the host's event log, if its replay is to be checked against the quoted values.
     public func verify(attest attestInput: [UInt8], signature: TPMTSignature, pcrs: PCRValues, nonce: [UInt8],
-                       expectedFromLog: [DigestAlgorithm: [Int: [UInt8]]]? = nil) -> QuoteVerification {
+                       eventLog: EventLog? = nil) -> QuoteVerification {
         var report = keyReport
         let attest = TPMSAttest.unwrapTPM2B(attestInput)
         let hash = signature.hashAlg
@@ -98,35 +99,18 @@ public struct QuoteVerifier: Sendable {
                         component: "PCRs")
         }
 
-        if let expectedFromLog {
-            var allMatch = true
-            for v in pcrs.values {
-                let component = "PCR \(v.algorithm):\(v.index)"
-                guard let bank = expectedFromLog[v.algorithm] else {
-                    allMatch = false
-                    report.fail("pcr.replay-mismatch", "the event log has no replayable \(v.algorithm) bank; the quoted value is \(v.digest.hex)", component: component)
-                    continue
-                }
-                let replayed = bank[v.index] ?? Self.resetValue(v.algorithm, index: v.index)
-                let note = bank[v.index] == nil ? " (no event in the log extends it)" : ""
-                if !ConstantTime.equal(replayed, v.digest) {
-                    allMatch = false
-                    report.fail("pcr.replay-mismatch", "the event log replays to \(replayed.hex)\(note), the quoted value is \(v.digest.hex)", component: component)
-                }
-            }
-            if allMatch { report.pass("event log replays to the quoted PCR values") }
+        if let eventLog {
+            var quoted: [DigestAlgorithm: [Int: [UInt8]]] = [:]
+            for v in pcrs.values { quoted[v.algorithm, default: [:]][v.index] = v.digest }
+            let replay = eventLog.verifyReplay(against: quoted)
+            if replay.isValid { report.pass("event log replays to the quoted PCR values") }
+            report.failures += replay.failures
         }
 
         let verified = report.isValid
-            ? VerifiedQuote(attest: parsed, pcrs: pcrs, hashAlgorithm: hash, eventLogChecked: expectedFromLog != nil,
+            ? VerifiedQuote(attest: parsed, pcrs: pcrs, hashAlgorithm: hash, eventLogChecked: eventLog != nil,
                             attestationKeyName: attestationKey.name)
             : nil
         return QuoteVerification(report: report, verified: verified)
-    }
-
-    /// A PCR's value after TPM reset: zeros, except PCRs 17–22 (DRTM) which start all-ones
-    /// (TCG PC Client Platform TPM Profile, PCR attributes).
-    static func resetValue(_ alg: DigestAlgorithm, index: Int) -> [UInt8] {
-        [UInt8](repeating: (17...22).contains(index) ? 0xFF : 0x00, count: alg.digestSize)
     }
 }

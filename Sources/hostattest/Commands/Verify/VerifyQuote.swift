@@ -109,14 +109,13 @@ struct VerifyQuote: ParsableCommand {
             }
         } catch let e as CLIError { throw e } catch { throw CLIError.parse(pcrs, error) }
 
-        var expected: [DigestAlgorithm: [Int: [UInt8]]]?
+        var log: EventLog?
         if let eventlog {
-            let logBytes = try Files.readBytes(eventlog)
-            do { expected = try replayEventLog(logBytes) } catch let e as CLIError { throw e } catch { throw CLIError.parse(eventlog, error) }
+            do { log = try EventLog(bytes: try Files.readBytes(eventlog)) } catch let e as CLIError { throw e } catch { throw CLIError.parse(eventlog, error) }
         }
 
         let outcome = QuoteVerifier(attestationKey: key).verify(attest: attestBytes, signature: signature, pcrs: values,
-                                                                nonce: nonceBytes, expectedFromLog: expected)
+                                                                nonce: nonceBytes, eventLog: log)
         let v = outcome.verified
         let result = Result(verified: outcome.isValid, failures: outcome.report.failures, passed: outcome.report.passed,
                             attestationKey: key.algorithmDescription, akName: key.name?.hex,
