@@ -52,10 +52,18 @@ struct VerifyImage: ParsableCommand {
     static func describe(_ r: ImageVerification) -> String {
         var lines = [r.isValid ? "VERIFIED: image \(r.image) matches \(r.profile)" : "REFUSED: image \(r.image) (\(r.report.failures.count) check(s) failed)"]
         for c in r.components {
-            lines.append("  \(c.verdict == .verified ? "✓" : "✗") \(c.kind): \(c.name)")
+            let reason = c.verdict == .verified ? Self.reason(c.passed).map { " — \($0)" } ?? "" : ""
+            lines.append("  \(c.verdict == .verified ? "✓" : "✗") \(c.kind): \(c.name)\(reason)")
             for f in c.failures { lines.append("      [\(f.code)] \(f.message)") }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The check that best says why a component was accepted: who signed it, else what matched.
+    static func reason(_ passed: [String]) -> String? {
+        passed.first { $0.hasPrefix("signed by") || $0.hasPrefix("profile signed by") }
+            ?? passed.first { $0.hasPrefix("chain to trust anchor") }
+            ?? passed.last
     }
 }
 
