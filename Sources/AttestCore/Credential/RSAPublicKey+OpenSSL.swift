@@ -33,6 +33,9 @@ final class OpenSSLRSAPublicKey: @unchecked Sendable {
     init(pem: String) throws {
         OpenSSL.clearErrors()
         let bytes = Array(pem.utf8)
+        guard bytes.count <= 1 << 20 else {
+            throw ParseError("RSA public key", "PEM text larger than 1 MiB", code: "parse.length")
+        }
         let bio = try OpenSSL.nonNull(bytes.withUnsafeBytes { BIO_new_mem_buf($0.baseAddress, Int32($0.count)) }, "BIO_new_mem_buf")
         defer { BIO_free(bio) }
         let key = try OpenSSL.nonNull(PEM_read_bio_PUBKEY(bio, nil, nil, nil), "PEM_read_bio_PUBKEY")

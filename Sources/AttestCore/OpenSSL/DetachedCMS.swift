@@ -117,6 +117,10 @@ public final class DetachedCMSSignature: @unchecked Sendable {
     public func verify(content: [UInt8], anchors: [X509Certificate], time: SignatureTimeRule,
                        requireCodeSigning: Bool, component: String) -> DetachedCMSVerification {
         var report = VerificationReport()
+        guard content.count <= Int(Int32.max) else {
+            report.fail("signature.content-too-large", "the signed content is \(content.count) bytes, more than a detached signature is checked over here", component: component)
+            return DetachedCMSVerification(report: report, verified: nil, signer: nil, signingTime: nil)
+        }
         OpenSSL.clearErrors()
         if CMS_is_detached(cms) != 1 {
             report.fail("signature.not-detached", "the signature embeds its content instead of being detached", component: component)
@@ -226,6 +230,9 @@ public enum DetachedCMS {
                                chain: [X509Certificate] = [], signingTime: Date = Date()) throws -> [UInt8] {
         guard key.matches(certificate) else {
             throw SigningError("the private key does not belong to certificate \(certificate.subject)")
+        }
+        guard content.count <= Int(Int32.max) else {
+            throw SigningError("content of \(content.count) bytes is too large to sign")
         }
         OpenSSL.clearErrors()
         let flags = UInt32(CMS_DETACHED | CMS_BINARY | CMS_PARTIAL)
