@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import Testing
 import TestSupport
 @testable import AttestCore
@@ -29,6 +30,8 @@ import TestSupport
     // MARK: synthetic quotes: each check on its own
 
     struct Fixture {
+        /// The hash of the quote signature; the TPM computes pcrDigest with it too.
+        var pcrHash: DigestAlgorithm = .sha256
         let key = P256.Signing.PrivateKey()
         var pcrs: PCRValues
         var nonce: [UInt8] = Array(repeating: 0x42, count: 20)
@@ -42,7 +45,7 @@ import TestSupport
         }
 
         func attest() -> [UInt8] {
-            let digest = Array(SHA256.hash(data: pcrs.values.flatMap(\.digest)))
+            let digest = pcrHash.hash(pcrs.values.flatMap(\.digest))
             return TPMSAttest(magic: magic, qualifiedSigner: [0, 0x0b] + [UInt8](repeating: 1, count: 32), extraData: signedNonce ?? nonce,
                               clockInfo: TPMSClockInfo(clock: 5, resetCount: 1, restartCount: 2, safe: true), firmwareVersion: 7,
                               attested: attested ?? .quote(TPMSQuoteInfo(pcrSelect: pcrs.selection, pcrDigest: digest))).marshalled()
@@ -153,6 +156,31 @@ import TestSupport
 
         let noBank = f.verify(log: try Self.log(banks: [.sha1]))
         #expect(codes(noBank) == ["pcr.bank-missing"])
+    }
+
+    @Test func sha1SignatureIsWeakUnlessAllowed() throws {
+        var f = Fixture()
+        f.pcrHash = .sha1
+        let msg = f.attest()
+        let raw = Array(try f.key.signature(for: Insecure.SHA1.hash(data: msg)).rawRepresentation)
+        let sig = TPMTSignature(.ecdsa(hash: .sha1, r: Array(raw[0..<32]), s: Array(raw[32...])))
+        let ak = try AttestationKey(pemEncoded: f.key.publicKey.pemRepresentation)
+        let strict = QuoteVerifier(attestationKey: ak).verify(attest: msg, signature: sig, pcrs: f.pcrs, nonce: f.nonce)
+        #expect(codes(strict) == ["quote.weak-hash"])
+        #expect(strict.verified == nil)
+        let lenient = QuoteVerifier(attestationKey: ak, allowWeakAlgorithms: true).verify(attest: msg, signature: sig, pcrs: f.pcrs, nonce: f.nonce)
+        #expect(codes(lenient) == [])
+    }
+
+    @Test func smallRSAKeyIsWeak() throws {
+        let dir = TempDir("weak-ak")
+        let key = dir.file("k.pem").path, pub = dir.file("pub.pem").path
+        #expect(try Run.process("openssl", ["genrsa", "-out", key, "1024"]).status == 0)
+        #expect(try Run.process("openssl", ["rsa", "-in", key, "-pubout", "-out", pub]).status == 0)
+        let ak = try AttestationKey(pemEncoded: String(decoding: try Data(contentsOf: URL(fileURLWithPath: pub)), as: UTF8.self))
+        let f = Fixture()
+        let r = QuoteVerifier(attestationKey: ak).verify(attest: f.attest(), signature: f.sign(f.attest()), pcrs: f.pcrs, nonce: f.nonce)
+        #expect(codes(r).contains("ak.weak-key"))
     }
 
     @Test func signatureFromAnotherKeyTypeIsInvalid() throws {

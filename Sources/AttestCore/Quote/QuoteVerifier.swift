@@ -13,14 +13,26 @@ public struct QuoteVerifier: Sendable {
     public let attestationKey: AttestationKey
     private let keyReport: VerificationReport
 
-    /// `checkAKAttributes`: apply ``AKPolicy`` when the key is a TPM public area.
-    public init(attestationKey: AttestationKey, checkAKAttributes: Bool = true) {
+    /// RSA attestation keys below this size are refused (`ak.weak-key`) unless weak algorithms are allowed.
+    public static let minimumRSABits = 2048
+
+    private let allowWeakAlgorithms: Bool
+
+    /// - Parameters:
+    ///   - checkAKAttributes: apply ``AKPolicy`` when the key is a TPM public area.
+    ///   - allowWeakAlgorithms: accept SHA-1 quote signatures and RSA AKs below
+    ///     ``minimumRSABits``; refused by default (`quote.weak-hash`, `ak.weak-key`).
+    public init(attestationKey: AttestationKey, checkAKAttributes: Bool = true, allowWeakAlgorithms: Bool = false) {
         self.attestationKey = attestationKey
+        self.allowWeakAlgorithms = allowWeakAlgorithms
+        var report = VerificationReport()
         if checkAKAttributes, let area = attestationKey.publicArea {
-            keyReport = AKPolicy.check(area)
-        } else {
-            keyReport = VerificationReport()
+            report = AKPolicy.check(area)
         }
+        if !allowWeakAlgorithms, case .rsa(let key) = attestationKey.verifier, key.bits < Self.minimumRSABits {
+            report.fail("ak.weak-key", "the AK is RSA \(key.bits), below the \(Self.minimumRSABits)-bit minimum", component: "attestation key")
+        }
+        keyReport = report
     }
 
     /// Verifies one quote.
@@ -36,6 +48,9 @@ public struct QuoteVerifier: Sendable {
         let attest = TPMSAttest.unwrapTPM2B(attestInput)
         let hash = signature.hashAlg
 
+        if hash == .sha1 && !allowWeakAlgorithms {
+            report.fail("quote.weak-hash", "the quote is signed over a SHA-1 digest; SHA-256 or stronger is required", component: "quote")
+        }
         if let problem = attestationKey.signatureProblem(signature, over: attest) {
             report.fail("quote.signature-invalid", problem, component: "quote")
         } else {

@@ -53,6 +53,9 @@ struct VerifyQuote: ParsableCommand {
     @Option(name: .long, help: "Hash of a plain signature (default: the AK's scheme hash, else sha256).")
     var sigHash: String?
 
+    @Flag(name: .long, help: "Accept SHA-1 quote signatures and RSA AKs below 2048 bits (refused by default).")
+    var allowWeakAlgorithms = false
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -114,7 +117,7 @@ struct VerifyQuote: ParsableCommand {
             do { log = try EventLog(bytes: try Files.readBytes(eventlog)) } catch let e as CLIError { throw e } catch { throw CLIError.parse(eventlog, error) }
         }
 
-        let outcome = QuoteVerifier(attestationKey: key).verify(attest: attestBytes, signature: signature, pcrs: values,
+        let outcome = QuoteVerifier(attestationKey: key, allowWeakAlgorithms: allowWeakAlgorithms).verify(attest: attestBytes, signature: signature, pcrs: values,
                                                                 nonce: nonceBytes, eventLog: log)
         let v = outcome.verified
         let result = Result(verified: outcome.isValid, failures: outcome.report.failures, passed: outcome.report.passed,
