@@ -166,6 +166,21 @@ import TestSupport
         #expect(throws: ParseError.self) { try bad.vendorCertificate }
     }
 
+    /// libFuzzer find: a section named "/-40" (a signed, negative COFF string-table offset) with
+    /// PointerToSymbolTable 1 and NumberOfSymbols 0 made the long-name lookup slice the file from
+    /// offset -39 and trap (Index out of bounds). Such a name is now left as the short name.
+    @Test(arguments: ["/-40", "/-999999", "/-1"])
+    func negativeStringTableOffsetIsIgnored(_ name: String) throws {
+        var bytes = PESynthesizer.image(sections: [(".text", [UInt8](repeating: 0xC3, count: 100))])
+        Self.put32(&bytes, 0x44 + 8, 1)     // PointerToSymbolTable
+        Self.put32(&bytes, 0x44 + 12, 0)    // NumberOfSymbols
+        let field = Array(name.utf8) + [UInt8](repeating: 0, count: 8 - name.utf8.count)
+        bytes.replaceSubrange(0x148..<0x150, with: field)
+        let image = try PEImage(bytes: bytes)
+        #expect(image.sections[0].longName == nil && image.sections[0].name == name)
+        PEImage.fuzz(bytes)
+    }
+
     @Test func fuzzedImagesNeverTrap() throws {
         let seeds = [try Fixtures.bytes("pe/authenticode-rs/tiny64.signed.efi"), try Fixtures.bytes("pe/authenticode-rs/tiny32.signed.efi")]
         var rng = SplitMix64(seed: 0x5EED_A17E)

@@ -162,8 +162,9 @@ public struct PEImage: Sendable {
                 throw ParseError(sh, at: at, "section '\(section.name)' raw data 0x\(String(section.pointerToRawData, radix: 16))+0x\(String(section.sizeOfRawData, radix: 16)) runs past the end of the \(size)-byte file", code: "pe.truncated")
             }
             // Names longer than 8 bytes are "/n": offset n into the COFF string table, which
-            // follows the symbol table (PE Format, "Section Table", Name).
-            if section.nameBytes.first == UInt8(ascii: "/"), let n = Int(section.shortName.dropFirst()), pointerToSymbolTable > 0 {
+            // follows the symbol table (PE Format, "Section Table", Name). `Int` also accepts a sign:
+            // "/-40" would put the start before the file, so the offset must be non-negative.
+            if section.nameBytes.first == UInt8(ascii: "/"), let n = Int(section.shortName.dropFirst()), n >= 0, pointerToSymbolTable > 0 {
                 let start = pointerToSymbolTable + numberOfSymbols * 18 + n
                 if start < size {
                     let end = min(size, start + 256)

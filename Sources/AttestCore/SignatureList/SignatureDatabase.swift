@@ -92,7 +92,10 @@ public struct EFISignatureList: Sendable, Hashable {
     static let s = "EFI_SIGNATURE_LIST"
 
     static func parse(_ bytes: [UInt8], at offset: Int, base: Int) throws -> (EFISignatureList, Int) {
-        var r = ByteReader(bytes[offset...], structure: s, baseOffset: base + offset)
+        // Readers copy what they read from: give each only its own list (the 28-byte header, then
+        // the rest of SignatureListSize), never the rest of the input, or a run of small lists
+        // costs time quadratic in the input size.
+        var r = ByteReader(bytes[offset..<min(bytes.count, offset + 28)], structure: s, baseOffset: base + offset)
         let type = EFIGUID(bytes: try r.bytes(16, "SignatureType"))
         let listSize = Int(try r.u32le("SignatureListSize"))
         let headerSize = Int(try r.u32le("SignatureHeaderSize"))
@@ -113,6 +116,7 @@ public struct EFISignatureList: Sendable, Hashable {
         if let expected = type.fixedDataSize, signatureSize != 16 + expected {
             throw ParseError(s, at: base + offset + 24, "SignatureSize \(signatureSize) is wrong for \(type.name ?? type.description) (expected \(16 + expected))", code: "parse.length")
         }
+        r = ByteReader(bytes[(offset + 28)..<(offset + listSize)], structure: s, baseOffset: base + offset + 28)
         let header = try r.bytes(headerSize, "SignatureHeader")
         var entries: [Entry] = []
         for _ in 0..<(body / signatureSize) {
