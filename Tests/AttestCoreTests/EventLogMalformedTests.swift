@@ -165,6 +165,29 @@ struct EventLogRNG: RandomNumberGenerator {
         #expect(EventLog.Workaround.all == [.trailingPadding])
     }
 
+    /// libFuzzer find (slow unit): the trailing-padding check scanned the whole rest of the log at
+    /// every record, so a SHA-1 log of all-zero 32-byte records (PCR 0, EV_PREBOOT_CERT, zero digest,
+    /// EventSize 0) ending in one non-zero record took quadratic time: 1 s for 64 KiB and 292 s for
+    /// 1 MiB under the fuzzer build. The padding tail is now located once per log.
+    @Test func zeroRecordsParseInLinearTime() throws {
+        let zeroRecords = (1 << 20) / 32
+        // Last record: PCR 1, EV_IPL (0xD), zero digest, EventSize 0.
+        let last: [UInt8] = [1, 0, 0, 0, 0x0D, 0, 0, 0] + [UInt8](repeating: 0, count: 24)
+        let bytes = [UInt8](repeating: 0, count: zeroRecords * 32) + last
+        let clock = ContinuousClock()
+        var log: EventLog?
+        let elapsed = clock.measure { log = try? EventLog(bytes: bytes) }
+        #expect(log?.events.count == zeroRecords + 1)
+        #expect(log?.appliedWorkarounds == [])
+        #expect(elapsed < .seconds(20), "took \(elapsed)")
+        // Same records with a stray non-zero last byte: an error, also in linear time.
+        var broken = [UInt8](repeating: 0, count: zeroRecords * 32)
+        broken[broken.count - 1] = 1
+        #expect(clock.measure { #expect(throws: ParseError.self) { try EventLog(bytes: broken) } } < .seconds(20))
+        // All zeros after the first record is still the tolerated padding.
+        #expect(try EventLog(bytes: [UInt8](repeating: 0, count: zeroRecords * 32)).appliedWorkarounds == [.trailingPadding])
+    }
+
     /// Deterministic mutations of every fixture through the fuzz entry point: never traps.
     @Test func fuzzMutationsOfFixturesNeverTrap() throws {
         var rng = EventLogRNG(state: 0x5EED_0000_7C61_0001)

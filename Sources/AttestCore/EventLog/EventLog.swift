@@ -63,13 +63,14 @@ public struct EventLog: Sendable {
             }
         }
         events.append(first)
+        let paddingStart = Workaround.trailingPaddingStart(bytes)
 
         if let spec {
             format = .cryptoAgile
             // Algorithm lookup table for the records: ID -> (size, known algorithm).
             let table = spec.algorithms.map { (id: $0.algorithmID, size: Int($0.digestSize), alg: $0.algorithm) }
             while !r.isAtEnd {
-                if let quirk = Workaround.matchTrailing(r) {
+                if let quirk = Workaround.matchTrailing(r, paddingStart: paddingStart) {
                     workarounds.append(quirk)
                     break
                 }
@@ -78,7 +79,7 @@ public struct EventLog: Sendable {
         } else {
             format = .sha1Legacy
             while !r.isAtEnd {
-                if let quirk = Workaround.matchTrailing(r) {
+                if let quirk = Workaround.matchTrailing(r, paddingStart: paddingStart) {
                     workarounds.append(quirk)
                     break
                 }
