@@ -181,6 +181,28 @@ import TestSupport
         PEImage.fuzz(bytes)
     }
 
+    /// The minimised libFuzzer reproducer (164 bytes) of the negative string-table offset: it
+    /// trapped in `RawReader.slice` before the fix.
+    static let negativeLongNameReproducer: [UInt8] = {
+        var b = [UInt8](repeating: 0, count: 164)
+        b[0] = 0x4D; b[1] = 0x5A                        // "MZ"
+        b[4...7] = [0x50, 0x45, 0, 0]                   // "PE\0\0" at e_lfanew 4 (the field at 0x3c is below)
+        put16(&b, 8, 0x8664)                            // Machine
+        put16(&b, 10, 1)                                // NumberOfSections
+        put32(&b, 16, 1)                                // PointerToSymbolTable 1, NumberOfSymbols 0
+        put16(&b, 24, 96)                               // SizeOfOptionalHeader: fixed PE32 fields only
+        put16(&b, 28, 0x10B)                            // PE32 Magic
+        put32(&b, 0x3C, 4)                              // e_lfanew (also SectionAlignment)
+        b[124...127] = Array("/-40".utf8)[...]          // section name: string-table offset -40
+        return b
+    }()
+
+    @Test func negativeLongNameReproducerThrowsNamedError() throws {
+        PEImage.fuzz(Self.negativeLongNameReproducer)
+        // Past the section table, SizeOfHeaders 0 is the first thing wrong with it.
+        #expect(Self.code(Self.negativeLongNameReproducer) == "pe.malformed")
+    }
+
     @Test func fuzzedImagesNeverTrap() throws {
         let seeds = [try Fixtures.bytes("pe/authenticode-rs/tiny64.signed.efi"), try Fixtures.bytes("pe/authenticode-rs/tiny32.signed.efi")]
         var rng = SplitMix64(seed: 0x5EED_A17E)

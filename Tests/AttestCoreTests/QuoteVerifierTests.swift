@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import _CryptoExtras
 import Testing
 import TestSupport
 @testable import AttestCore
@@ -25,6 +26,24 @@ import TestSupport
                                                           pcrs: TPMVectors.zeroPCRs, nonce: TPMVectors.rsaQuoteNonce)
         #expect(r.report.failures == [])
         #expect(r.isValid)
+    }
+
+    /// libFuzzer + AddressSanitizer find (heap-use-after-free): an RSA AK given as PEM was read by
+    /// OpenSSL through a memory BIO over an array already released (the BIO was created inside
+    /// `withUnsafeBytes` and used after it). Any PEM reaching the RSA path did it, down to the 10
+    /// bytes "-----BEGIN". Run under `swift test --sanitize=address` to see the original failure.
+    @Test func rsaAKAsPEMVerifiesAndBadPEMThrows() throws {
+        guard case .rsa(_, let modulus) = try #require(AttestationKey(bytes: TPMVectors.rsaAKPub).publicArea).key else {
+            Issue.record("not an RSA AK"); return
+        }
+        let pem = try _RSA.Signing.PublicKey(n: modulus, e: [0x01, 0x00, 0x01]).pemRepresentation
+        let key = try AttestationKey(bytes: Array(pem.utf8))
+        #expect(key.algorithmDescription == "RSA 2048")
+        let r = QuoteVerifier(attestationKey: key).verify(attest: TPMVectors.rsaQuoteMsg, signature: try TPMTSignature(bytes: TPMVectors.rsaQuoteSig),
+                                                          pcrs: TPMVectors.zeroPCRs, nonce: TPMVectors.rsaQuoteNonce)
+        #expect(r.isValid)
+        #expect(throws: ParseError.self) { try AttestationKey(bytes: Array("-----BEGIN".utf8)) }
+        AttestationKey.fuzz(Array("-----BEGIN".utf8))
     }
 
     // MARK: synthetic quotes: each check on its own

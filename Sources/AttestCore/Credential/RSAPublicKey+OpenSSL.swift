@@ -36,9 +36,13 @@ final class OpenSSLRSAPublicKey: @unchecked Sendable {
         guard bytes.count <= 1 << 20 else {
             throw ParseError("RSA public key", "PEM text larger than 1 MiB", code: "parse.length")
         }
-        let bio = try OpenSSL.nonNull(bytes.withUnsafeBytes { BIO_new_mem_buf($0.baseAddress, Int32($0.count)) }, "BIO_new_mem_buf")
-        defer { BIO_free(bio) }
-        let key = try OpenSSL.nonNull(PEM_read_bio_PUBKEY(bio, nil, nil, nil), "PEM_read_bio_PUBKEY")
+        // A memory BIO reads the caller's buffer in place (no copy): it must be used and freed
+        // inside withUnsafeBytes, where the buffer is guaranteed alive.
+        let key = try bytes.withUnsafeBytes { buffer in
+            let bio = try OpenSSL.nonNull(BIO_new_mem_buf(buffer.baseAddress, Int32(buffer.count)), "BIO_new_mem_buf")
+            defer { BIO_free(bio) }
+            return try OpenSSL.nonNull(PEM_read_bio_PUBKEY(bio, nil, nil, nil), "PEM_read_bio_PUBKEY")
+        }
         guard EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA else {
             EVP_PKEY_free(key)
             throw OpenSSLError(function: "PEM_read_bio_PUBKEY", reasons: ["not an RSA key"])

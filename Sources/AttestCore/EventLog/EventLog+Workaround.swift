@@ -20,14 +20,24 @@ extension EventLog {
 
         public var description: String { "\(id): \(explanation)" }
 
-        /// Checks the unread rest of the log for a tolerated trailer.
-        static func matchTrailing(_ r: ByteReader) -> Workaround? {
-            guard let rest = r.peek(r.remaining), let firstByte = rest.first,
-                  firstByte == 0x00 || firstByte == 0xFF else { return nil }
-            // A real record starts with a PCR index < 24, so 0xFF… can never be one; 0x00… of at
-            // least 8 bytes would be PCR 0 / EV_PREBOOT_CERT, which real firmware does not log
-            // after the Spec ID event with all-zero contents.
-            return rest.allSatisfy({ $0 == firstByte }) ? trailingPadding : nil
+        /// Offset in `bytes` where a tail of one repeated padding byte (0x00 or 0xFF) begins;
+        /// `bytes.count` when the log does not end in one. Computed once per log, so that the check
+        /// at each record is O(1): scanning the rest at every record is quadratic in a log of
+        /// all-zero records (which read as empty EV_PREBOOT_CERT events in PCR 0).
+        static func trailingPaddingStart(_ bytes: [UInt8]) -> Int {
+            guard let last = bytes.last, last == 0x00 || last == 0xFF else { return bytes.count }
+            var start = bytes.count - 1
+            while start > 0, bytes[start - 1] == last { start -= 1 }
+            return start
+        }
+
+        /// Checks the unread rest of the log for a tolerated trailer: it is one padding byte repeated
+        /// to the end. A real record starts with a PCR index < 24, so 0xFF… can never be one; 0x00…
+        /// of at least 8 bytes would be PCR 0 / EV_PREBOOT_CERT, which real firmware does not log
+        /// after the Spec ID event with all-zero contents. `paddingStart` is
+        /// ``trailingPaddingStart(_:)`` of `r.bytes`.
+        static func matchTrailing(_ r: ByteReader, paddingStart: Int) -> Workaround? {
+            !r.isAtEnd && r.offset >= paddingStart ? trailingPadding : nil
         }
     }
 }

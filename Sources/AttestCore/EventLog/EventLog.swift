@@ -63,13 +63,16 @@ public struct EventLog: Sendable {
             }
         }
         events.append(first)
+        let paddingStart = Workaround.trailingPaddingStart(bytes)
 
         if let spec {
             format = .cryptoAgile
             // Algorithm lookup table for the records: ID -> (size, known algorithm).
-            let table = spec.algorithms.map { (id: $0.algorithmID, size: Int($0.digestSize), alg: $0.algorithm) }
+            // Keyed by ID (the Spec ID event lists each at most once): a search per digest would be
+            // quadratic in a table of thousands of algorithms.
+            let table = Dictionary(uniqueKeysWithValues: spec.algorithms.map { ($0.algorithmID, (size: Int($0.digestSize), alg: $0.algorithm)) })
             while !r.isAtEnd {
-                if let quirk = Workaround.matchTrailing(r) {
+                if let quirk = Workaround.matchTrailing(r, paddingStart: paddingStart) {
                     workarounds.append(quirk)
                     break
                 }
@@ -78,7 +81,7 @@ public struct EventLog: Sendable {
         } else {
             format = .sha1Legacy
             while !r.isAtEnd {
-                if let quirk = Workaround.matchTrailing(r) {
+                if let quirk = Workaround.matchTrailing(r, paddingStart: paddingStart) {
                     workarounds.append(quirk)
                     break
                 }
@@ -133,7 +136,7 @@ public struct EventLog: Sendable {
     /// Every digest's algorithm must be in the Spec ID table, which gives its size; an algorithm may
     /// appear once per record.
     static func readEvent2(_ r: inout ByteReader, number: Int,
-                           table: [(id: UInt16, size: Int, alg: DigestAlgorithm?)]) throws -> Event {
+                           table: [UInt16: (size: Int, alg: DigestAlgorithm?)]) throws -> Event {
         let start = r.position
         do {
             let pcr = try r.u32le("PCRIndex")
@@ -145,14 +148,15 @@ public struct EventLog: Sendable {
             }
             var digests: [EventDigest] = []
             digests.reserveCapacity(Int(count))
+            var seen = Set<UInt16>()
             for i in 0..<Int(count) {
                 let at = r.position
                 // Constant field names: no string building per record on the happy path.
                 let id = try r.u16le("Digests.digests[].hashAlg")
-                guard let entry = table.first(where: { $0.id == id }) else {
+                guard let entry = table[id] else {
                     throw ParseError("TCG_PCR_EVENT2", at: at, "Digests[\(i)] has algorithm 0x\(String(id, radix: 16)), which the Spec ID event does not list", code: "eventlog.unknown-algorithm")
                 }
-                guard !digests.contains(where: { $0.algorithmID == id }) else {
+                guard seen.insert(id).inserted else {
                     throw ParseError("TCG_PCR_EVENT2", at: at, "Digests lists algorithm 0x\(String(id, radix: 16)) twice", code: "eventlog.duplicate-digest")
                 }
                 let o = r.offset

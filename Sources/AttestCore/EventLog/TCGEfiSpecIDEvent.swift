@@ -72,11 +72,14 @@ public struct TCGEfiSpecIDEvent: Sendable, Hashable {
         }
         var algs: [AlgorithmSize] = []
         algs.reserveCapacity(Int(count))
+        // A set, not a search of `algs`: up to 65536 distinct IDs fit in an event, and a linear
+        // search per entry is quadratic.
+        var seen = Set<UInt16>()
         for i in 0..<Int(count) {
             let at = r.position
             let id = try r.u16le("digestSizes[\(i)].algorithmId")
             let size = try r.u16le("digestSizes[\(i)].digestSize")
-            guard !algs.contains(where: { $0.algorithmID == id }) else {
+            guard seen.insert(id).inserted else {
                 throw ParseError(s, at: at, "algorithm 0x\(String(id, radix: 16)) is listed twice", code: "eventlog.specid-malformed")
             }
             guard size > 0 else {

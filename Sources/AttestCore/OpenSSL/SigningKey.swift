@@ -12,11 +12,16 @@ public final class SigningKey: @unchecked Sendable {
         guard !bytes.isEmpty, bytes.count <= 1 << 20 else {
             throw ParseError("Private key", "empty or larger than 1 MiB", code: "key.malformed")
         }
-        let bio = try OpenSSL.nonNull(bytes.withUnsafeBytes { BIO_new_mem_buf($0.baseAddress, Int32($0.count)) }, "BIO_new_mem_buf")
-        defer { BIO_free(bio) }
         // A callback that supplies no passphrase: encrypted keys fail instead of prompting.
         let noPassphrase: @convention(c) (UnsafeMutablePointer<CChar>?, Int32, Int32, UnsafeMutableRawPointer?) -> Int32 = { _, _, _, _ in 0 }
-        guard let key = PEM_read_bio_PrivateKey(bio, nil, noPassphrase, nil) else {
+        // A memory BIO reads `bytes` in place (no copy): use and free it inside withUnsafeBytes,
+        // where the buffer is guaranteed alive.
+        let read: OpaquePointer? = try bytes.withUnsafeBytes { buffer in
+            let bio = try OpenSSL.nonNull(BIO_new_mem_buf(buffer.baseAddress, Int32(buffer.count)), "BIO_new_mem_buf")
+            defer { BIO_free(bio) }
+            return PEM_read_bio_PrivateKey(bio, nil, noPassphrase, nil)
+        }
+        guard let key = read else {
             let reason = OpenSSL.error("PEM_read_bio_PrivateKey").reasons.first ?? "no PRIVATE KEY block"
             throw ParseError("Private key", "not an unencrypted PEM private key (\(reason))", code: "key.malformed")
         }
