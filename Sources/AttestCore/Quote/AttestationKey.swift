@@ -103,35 +103,11 @@ public struct AttestationKey: Sendable {
         }
         switch (verifier, signature.signature) {
         case (.p256(let key), .ecdsa(let hash, let r, let s)):
-            guard let raw = fixed(r, s, 32), let sig = try? P256.Signing.ECDSASignature(rawRepresentation: raw) else { return "the ECDSA signature's r or s is out of range" }
-            let ok: Bool
-            switch hash {
-            case .sha256: ok = key.isValidSignature(sig, for: SHA256.hash(data: message))
-            case .sha384: ok = key.isValidSignature(sig, for: SHA384.hash(data: message))
-            case .sha512: ok = key.isValidSignature(sig, for: SHA512.hash(data: message))
-            case .sha1: ok = key.isValidSignature(sig, for: Insecure.SHA1.hash(data: message))
-            }
-            return ok ? nil : "the ECDSA P-256 signature does not verify with the attestation key"
+            return Self.ecdsaProblem(key, hash: hash, r: r, s: s, message: message, curve: "P-256", fixed: fixed)
         case (.p384(let key), .ecdsa(let hash, let r, let s)):
-            guard let raw = fixed(r, s, 48), let sig = try? P384.Signing.ECDSASignature(rawRepresentation: raw) else { return "the ECDSA signature's r or s is out of range" }
-            let ok: Bool
-            switch hash {
-            case .sha256: ok = key.isValidSignature(sig, for: SHA256.hash(data: message))
-            case .sha384: ok = key.isValidSignature(sig, for: SHA384.hash(data: message))
-            case .sha512: ok = key.isValidSignature(sig, for: SHA512.hash(data: message))
-            case .sha1: ok = key.isValidSignature(sig, for: Insecure.SHA1.hash(data: message))
-            }
-            return ok ? nil : "the ECDSA P-384 signature does not verify with the attestation key"
+            return Self.ecdsaProblem(key, hash: hash, r: r, s: s, message: message, curve: "P-384", fixed: fixed)
         case (.p521(let key), .ecdsa(let hash, let r, let s)):
-            guard let raw = fixed(r, s, 66), let sig = try? P521.Signing.ECDSASignature(rawRepresentation: raw) else { return "the ECDSA signature's r or s is out of range" }
-            let ok: Bool
-            switch hash {
-            case .sha256: ok = key.isValidSignature(sig, for: SHA256.hash(data: message))
-            case .sha384: ok = key.isValidSignature(sig, for: SHA384.hash(data: message))
-            case .sha512: ok = key.isValidSignature(sig, for: SHA512.hash(data: message))
-            case .sha1: ok = key.isValidSignature(sig, for: Insecure.SHA1.hash(data: message))
-            }
-            return ok ? nil : "the ECDSA P-521 signature does not verify with the attestation key"
+            return Self.ecdsaProblem(key, hash: hash, r: r, s: s, message: message, curve: "P-521", fixed: fixed)
         case (.rsa(let key), .rsassa(let hash, let sig)):
             return key.isValidSignature(sig, digest: hash.hash(message), hash: hash, pss: false) ? nil : "the RSASSA signature does not verify with the attestation key"
         case (.rsa(let key), .rsapss(let hash, let sig)):
@@ -176,3 +152,41 @@ public struct AttestationKey: Sendable {
         _ = try? AttestationKey(bytes: data)
     }
 }
+
+extension AttestationKey {
+    /// One ECDSA check for every curve: r and s padded to the curve's coordinate size, the message
+    /// hashed with the signature's hash.
+    static func ecdsaProblem<Key: ECDSAPublicKey>(_ key: Key, hash: DigestAlgorithm, r: [UInt8], s: [UInt8], message: [UInt8],
+                                                  curve: String, fixed: ([UInt8], [UInt8], Int) -> [UInt8]?) -> String? {
+        guard let raw = fixed(r, s, Key.coordinateSize), let sig = try? Key.Signature(rawRepresentation: raw) else {
+            return "the ECDSA signature's r or s is out of range"
+        }
+        let ok: Bool
+        switch hash {
+        case .sha256: ok = key.isValidSignature(sig, for: SHA256.hash(data: message))
+        case .sha384: ok = key.isValidSignature(sig, for: SHA384.hash(data: message))
+        case .sha512: ok = key.isValidSignature(sig, for: SHA512.hash(data: message))
+        case .sha1: ok = key.isValidSignature(sig, for: Insecure.SHA1.hash(data: message))
+        }
+        return ok ? nil : "the ECDSA \(curve) signature does not verify with the attestation key"
+    }
+}
+
+/// The swift-crypto ECDSA public keys, behind one interface so the quote check is written once.
+protocol ECDSAPublicKey {
+    associatedtype Signature: ECDSARawSignature
+    /// Bytes in one coordinate (r or s) of a signature on this curve.
+    static var coordinateSize: Int { get }
+    func isValidSignature<D: Digest>(_ signature: Signature, for digest: D) -> Bool
+}
+
+protocol ECDSARawSignature {
+    init<D: DataProtocol>(rawRepresentation: D) throws
+}
+
+extension P256.Signing.ECDSASignature: ECDSARawSignature {}
+extension P384.Signing.ECDSASignature: ECDSARawSignature {}
+extension P521.Signing.ECDSASignature: ECDSARawSignature {}
+extension P256.Signing.PublicKey: ECDSAPublicKey { static var coordinateSize: Int { 32 } }
+extension P384.Signing.PublicKey: ECDSAPublicKey { static var coordinateSize: Int { 48 } }
+extension P521.Signing.PublicKey: ECDSAPublicKey { static var coordinateSize: Int { 66 } }
