@@ -15,4 +15,17 @@ import TestSupport
         #expect(r.status == 2)
         #expect(r.stderr.contains("error"))
     }
+
+    /// Nonsense benchmark parameters are usage errors (exit 2), never a trap or a silent run.
+    @Test(arguments: [
+        ["bench", "quote", "--seconds=0"], ["bench", "quote", "--seconds=-1"], ["bench", "quote", "--seconds=nan"],
+        ["bench", "quote", "--rounds", "0"], ["bench", "authenticode", "--runs", "0"], ["bench", "authenticode", "--size-mib=-1"],
+        ["bench", "eventlog", "--iterations", "0"], ["bench", "eventlog", "--size=-5"], ["bench", "eventlog", "--size", "999999999999"],
+        ["bench", "image", "--vibs", "0"], ["bench", "image", "--total-mib", "0"],
+    ])
+    func badBenchParametersExit2(_ arguments: [String]) throws {
+        let r = try Run.hostattest(arguments)
+        #expect(r.status == 2, "\(arguments): exit \(r.status) \(r.stderr)")
+        #expect(r.stderr.contains("error"))
+    }
 }

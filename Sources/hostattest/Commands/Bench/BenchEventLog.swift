@@ -46,8 +46,8 @@ struct BenchEventLog: ParsableCommand {
     }
 
     func validate() throws {
-        guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1") }
-        guard size >= 0 else { throw ValidationError("--size must not be negative") }
+        guard (1...10_000_000).contains(iterations) else { throw ValidationError("--iterations must be 1…10000000") }
+        guard (0...(256 << 20)).contains(size) else { throw ValidationError("--size must be 0…268435456 bytes (256 MiB)") }
     }
 
     func run() throws {

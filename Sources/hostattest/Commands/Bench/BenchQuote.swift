@@ -29,6 +29,11 @@ struct BenchQuote: ParsableCommand {
         var pcrs: Int
     }
 
+    func validate() throws {
+        guard seconds.isFinite, (0.01...60).contains(seconds) else { throw ValidationError("--seconds must be 0.01…60") }
+        guard (1...20).contains(rounds) else { throw ValidationError("--rounds must be 1…20") }
+    }
+
     func run() throws {
         // A synthetic quote over sha256:0..7, signed like a TPM would sign it.
         let key = P256.Signing.PrivateKey()
