@@ -7,6 +7,8 @@ import PackageDescription
 //   COpenSSL     system library over libssl-dev (CMS/PKCS#7, X.509 stores); reached only from AttestCore
 //   CZlib        system library over zlib1g-dev (gunzip of VIB payloads); reached only from AttestCore
 //   AttestCore   pure core: parsers and verifiers that take bytes, trust anchors and a time
+//   AttestIO     reads host images from disk safely (no symlinks, regular files only, mmap); shared by the
+//                CLI and future agents/servers
 //   hostattest   the CLI: thin commands that read files, call AttestCore and format results
 let package = Package(
     name: "hostattest",
@@ -14,6 +16,7 @@ let package = Package(
     products: [
         .executable(name: "hostattest", targets: ["hostattest"]),
         .library(name: "AttestCore", targets: ["AttestCore"]),
+        .library(name: "AttestIO", targets: ["AttestIO"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -42,10 +45,15 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        .target(
+            name: "AttestIO",
+            dependencies: ["AttestCore"]
+        ),
         .executableTarget(
             name: "hostattest",
             dependencies: [
                 "AttestCore",
+                "AttestIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -70,6 +78,7 @@ let package = Package(
             name: "HostattestTests",
             dependencies: [
                 "AttestCore",
+                "AttestIO",
                 "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),

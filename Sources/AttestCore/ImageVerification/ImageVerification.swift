@@ -2,9 +2,9 @@
 /// and the combined report (every failure of every component).
 public struct ImageVerification: Sendable, Codable {
     public struct Component: Sendable, Codable, Hashable {
-        /// `profile`, `bootloader`, `kernel`, `boot-config`, `vib`, `image`.
+        /// `profile`, `bootloader`, `boot-config`, `kernel`, `vib`, `module` (a non-VIB module), `image`.
         public var kind: String
-        /// File (relative to the image) or VIB name.
+        /// File (relative to the image), or `VIB-name (file)` for a VIB.
         public var name: String
         public var verdict: Verdict
         /// Every failed check (empty when verified).
@@ -19,6 +19,9 @@ public struct ImageVerification: Sendable, Codable {
     public var profile: String
     public var components: [Component]
     public var report: VerificationReport
+    /// Noteworthy things that do not fail the image: `image.file-unreferenced` for each file in the
+    /// image directory that nothing loads (so nothing verified it).
+    public var notes: [Finding] = []
 
     public var isValid: Bool { report.isValid }
 

@@ -1,26 +1,33 @@
 import Foundation
 
-/// An image profile (`Manifests/*.profile.json`, format `hostattest-image-profile/1`): what a host
-/// image must contain, in boot order: bootloader, kernel, boot configuration, then every VIB.
-/// A deployment tool trusts it through a detached CMS signature in `PROFILE.json.p7s`.
+/// An image profile (`Manifests/*.profile.json`, format `hostattest-image-profile/2`): every file the
+/// bootloader of a host image loads, in load order, each bound by digest. A deployment tool trusts it
+/// through a detached CMS signature in `PROFILE.json.p7s`.
 ///
 /// ```json
 /// {
-///   "format": "hostattest-image-profile/1",
+///   "format": "hostattest-image-profile/2",
 ///   "name": "demo-host", "version": "1.0.0", "hostAcceptance": "partner",
 ///   "bootloader": { "path": "bootx64.efi", "sha256": "…", "authenticodeSHA256": "…" },
-///   "kernel":     { "path": "kernel.efi",  "sha256": "…", "authenticodeSHA256": "…" },
-///   "bootConfig": { "path": "boot.cfg", "sha256": "…", "kernel": "kernel.efi",
+///   "bootConfig": { "path": "boot.cfg", "sha256": "…", "prefix": "", "kernel": "kernel.efi",
 ///                   "kernelOptions": "…", "modules": ["…"] },
-///   "vibs": [ { "file": "vibs/x.vib", "name": "x", "version": "1.0-1", "vendor": "…",
-///               "acceptanceLevel": "partner", "descriptorSHA256": "…" } ]
+///   "kernel":     { "path": "kernel.efi", "sha256": "…", "authenticodeSHA256": "…" },
+///   "modules": [ { "path": "vibs/x.vib", "kind": "vib", "sha256": "…",
+///                  "vib": { "name": "x", "version": "1.0-1", "vendor": "…", "acceptanceLevel": "partner",
+///                           "descriptorSHA256": "…" } },
+///                { "path": "extra.gz", "kind": "file", "sha256": "…" } ]
 /// }
 /// ```
-/// Digests are lower-case hex. `sha256` is over the whole file; `authenticodeSHA256` is the PE
-/// Authenticode digest (certificate table excluded); `descriptorSHA256` is over the exact
-/// `descriptor.xml` member, which the VIB's signature covers (and which holds the payload checksums).
+/// Paths are as the bootloader resolves them (`prefix` applied; see ``BootConfig``). Digests are
+/// lower-case hex. `sha256` is over the whole file; `authenticodeSHA256` is the PE Authenticode digest
+/// (certificate table excluded); `descriptorSHA256` is over the exact `descriptor.xml` member, which the
+/// VIB's signature covers (and which holds the payload checksums).
+///
+/// Format `/1` is refused (`profile.format-outdated`): it did not bind non-VIB modules nor the file each
+/// VIB is loaded from, so reading it would keep those holes open. Re-create and re-sign the profile.
 public struct ImageProfile: Sendable, Hashable, Codable {
-    public static let formatIdentifier = "hostattest-image-profile/1"
+    public static let formatIdentifier = "hostattest-image-profile/2"
+    public static let outdatedFormats: Set<String> = ["hostattest-image-profile/1"]
     public static let maxSize = 16 << 20
 
     public var format: String
@@ -29,10 +36,10 @@ public struct ImageProfile: Sendable, Hashable, Codable {
     /// The lowest acceptance level the host accepts; VIBs below it are refused.
     public var hostAcceptance: AcceptanceLevel
     public var bootloader: BootFile
-    public var kernel: BootFile
     public var bootConfig: BootConfigEntry
-    /// VIBs in boot (load) order.
-    public var vibs: [VIBEntry]
+    public var kernel: BootFile
+    /// Every module `boot.cfg` loads, in load order.
+    public var modules: [Module]
 
     public struct BootFile: Sendable, Hashable, Codable {
         public var path: String
@@ -46,14 +53,26 @@ public struct ImageProfile: Sendable, Hashable, Codable {
     public struct BootConfigEntry: Sendable, Hashable, Codable {
         public var path: String
         public var sha256: String
-        public var kernel: String?
+        public var prefix: String
+        public var kernel: String
         public var kernelOptions: String
+        /// The `modules=` entries as written (``Module/path`` has them resolved).
         public var modules: [String]
     }
 
-    public struct VIBEntry: Sendable, Hashable, Codable {
-        /// Path of the `.vib` relative to the image directory.
-        public var file: String
+    public enum ModuleKind: String, Sendable, Hashable, Codable { case vib, file }
+
+    public struct Module: Sendable, Hashable, Codable {
+        /// Path relative to the image directory, as the bootloader resolves it.
+        public var path: String
+        public var kind: ModuleKind
+        /// SHA-256 of the whole file.
+        public var sha256: String
+        /// For `kind == .vib`: what the VIB's signed descriptor says.
+        public var vib: VIBBinding?
+    }
+
+    public struct VIBBinding: Sendable, Hashable, Codable {
         public var name: String
         public var version: String
         public var vendor: String
@@ -61,17 +80,23 @@ public struct ImageProfile: Sendable, Hashable, Codable {
         public var descriptorSHA256: String
     }
 
-    public init(name: String, version: String, hostAcceptance: AcceptanceLevel, bootloader: BootFile, kernel: BootFile,
-                bootConfig: BootConfigEntry, vibs: [VIBEntry]) {
-        self.format = Self.formatIdentifier
-        self.name = name; self.version = version; self.hostAcceptance = hostAcceptance
-        self.bootloader = bootloader; self.kernel = kernel; self.bootConfig = bootConfig; self.vibs = vibs
+    /// The VIB modules, in load order.
+    public var vibs: [(path: String, binding: VIBBinding)] { modules.compactMap { m in m.vib.map { (m.path, $0) } } }
+
+    init(format: String, name: String, version: String, hostAcceptance: AcceptanceLevel, bootloader: BootFile,
+         bootConfig: BootConfigEntry, kernel: BootFile, modules: [Module]) {
+        self.format = format; self.name = name; self.version = version; self.hostAcceptance = hostAcceptance
+        self.bootloader = bootloader; self.bootConfig = bootConfig; self.kernel = kernel; self.modules = modules
     }
 
-    /// Parses a profile strictly: known format, digests of the right length, no duplicate VIB names.
+    /// Parses a profile strictly: known format, digests of the right length, safe paths, a kind that
+    /// matches each module's name, a VIB binding exactly for VIB modules, no VIB name twice.
     public init(jsonBytes bytes: [UInt8]) throws {
         let s = "image profile"
         guard bytes.count <= Self.maxSize else { throw ParseError(s, "file is \(bytes.count) bytes; the limit is \(Self.maxSize)", code: "profile.too-large") }
+        if let format = Self.peekFormat(bytes), Self.outdatedFormats.contains(format) {
+            throw ParseError(s, "format \"\(format)\" is no longer accepted: it does not bind every file the bootloader loads; re-create the profile with `hostattest profile create` and sign it again", code: "profile.format-outdated")
+        }
         let decoded: ImageProfile
         do {
             decoded = try JSONDecoder().decode(ImageProfile.self, from: Data(bytes))
@@ -86,15 +111,32 @@ public struct ImageProfile: Sendable, Hashable, Codable {
         func digest(_ hex: String, _ field: String) throws {
             guard let d = Hex.decode(hex), d.count == 32 else { throw ParseError(s, "\(field) \"\(hex.prefix(80))\" is not a SHA-256 digest (64 hex digits)", code: "profile.malformed") }
         }
+        func path(_ p: String, _ field: String) throws {
+            do { try ImagePath.validate(p) } catch { throw ParseError(s, "\(field): \(error)", code: "profile.path-unsafe") }
+        }
         try digest(decoded.bootloader.sha256, "bootloader.sha256")
         try digest(decoded.bootloader.authenticodeSHA256, "bootloader.authenticodeSHA256")
         try digest(decoded.kernel.sha256, "kernel.sha256")
         try digest(decoded.kernel.authenticodeSHA256, "kernel.authenticodeSHA256")
         try digest(decoded.bootConfig.sha256, "bootConfig.sha256")
+        try path(decoded.bootloader.path, "bootloader.path")
+        try path(decoded.bootConfig.path, "bootConfig.path")
+        try path(decoded.kernel.path, "kernel.path")
+        guard decoded.modules.count <= BootConfig.maxModules else {
+            throw ParseError(s, "\(decoded.modules.count) modules; the limit is \(BootConfig.maxModules)", code: "profile.malformed")
+        }
         var names = Set<String>()
-        for (i, v) in decoded.vibs.enumerated() {
-            try digest(v.descriptorSHA256, "vibs[\(i)].descriptorSHA256")
-            guard names.insert(v.name).inserted else { throw ParseError(s, "VIB \"\(v.name)\" is listed twice", code: "profile.duplicate-vib") }
+        for (i, m) in decoded.modules.enumerated() {
+            try path(m.path, "modules[\(i)].path")
+            try digest(m.sha256, "modules[\(i)].sha256")
+            let isVIB = ImagePath.isVIB(m.path)
+            guard (m.kind == .vib) == isVIB, (m.vib != nil) == isVIB else {
+                throw ParseError(s, "modules[\(i)] \(m.path): kind \"\(m.kind.rawValue)\" does not fit the file (a module named *.vib is a VIB with a vib binding; anything else is a file)", code: "profile.module-kind")
+            }
+            if let v = m.vib {
+                try digest(v.descriptorSHA256, "modules[\(i)].vib.descriptorSHA256")
+                guard names.insert(v.name).inserted else { throw ParseError(s, "VIB \"\(v.name)\" is listed twice", code: "profile.duplicate-vib") }
+            }
         }
         self = decoded
     }
@@ -106,6 +148,12 @@ public struct ImageProfile: Sendable, Hashable, Codable {
         // Encoding plain strings, arrays and enums cannot fail.
         let data = (try? e.encode(self)) ?? Data()
         return Array(data) + [0x0a]
+    }
+
+    /// The `format` member, read without decoding the rest (so an outdated profile gets a clear message).
+    static func peekFormat(_ bytes: [UInt8]) -> String? {
+        struct Head: Decodable { var format: String }
+        return try? JSONDecoder().decode(Head.self, from: Data(bytes)).format
     }
 
     static func describe(_ error: DecodingError) -> String {
@@ -123,37 +171,4 @@ public struct ImageProfile: Sendable, Hashable, Codable {
 
     /// Fuzz entry point: must never trap.
     public static func fuzz(_ data: [UInt8]) { _ = try? ImageProfile(jsonBytes: data) }
-}
-
-extension ImageProfile {
-    /// Builds a profile from an image's parts. `vibs` are (path relative to the image, parsed VIB); they
-    /// are recorded in boot order: first those boot.cfg's `modules=` names (in that order), then the rest
-    /// in the order given. The Authenticode digests come from the caller's PE implementation.
-    public static func create(name: String, version: String, hostAcceptance: AcceptanceLevel,
-                              bootloader: (path: String, bytes: Data, authenticodeSHA256: [UInt8]),
-                              kernel: (path: String, bytes: Data, authenticodeSHA256: [UInt8]),
-                              bootConfig: (path: String, bytes: [UInt8]),
-                              vibs: [(file: String, vib: VIB)]) throws -> ImageProfile {
-        let cfg = try BootConfig(bytes: bootConfig.bytes)
-        let modules = cfg.modules
-        let ordered = vibs.enumerated().sorted { a, b in
-            let x = modules.firstIndex(of: a.element.file) ?? Int.max, y = modules.firstIndex(of: b.element.file) ?? Int.max
-            return x != y ? x < y : a.offset < b.offset
-        }.map(\.element)
-        var seen = Set<String>()
-        for v in ordered where !seen.insert(v.vib.descriptor.name).inserted {
-            throw ParseError("image", "VIB name \"\(v.vib.descriptor.name)\" appears twice (\(v.file))", code: "profile.duplicate-vib")
-        }
-        return ImageProfile(
-            name: name, version: version, hostAcceptance: hostAcceptance,
-            bootloader: BootFile(path: bootloader.path, sha256: DigestAlgorithm.sha256.hash(bootloader.bytes), authenticodeSHA256: bootloader.authenticodeSHA256),
-            kernel: BootFile(path: kernel.path, sha256: DigestAlgorithm.sha256.hash(kernel.bytes), authenticodeSHA256: kernel.authenticodeSHA256),
-            bootConfig: BootConfigEntry(path: bootConfig.path, sha256: DigestAlgorithm.sha256.hash(bootConfig.bytes).hex,
-                                        kernel: cfg.kernel, kernelOptions: cfg.kernelOptions, modules: cfg.modules),
-            vibs: ordered.map { f in
-                let d = f.vib.descriptor
-                return VIBEntry(file: f.file, name: d.name, version: d.version, vendor: d.vendor,
-                                acceptanceLevel: d.acceptanceLevel, descriptorSHA256: f.vib.descriptorSHA256.hex)
-            })
-    }
 }

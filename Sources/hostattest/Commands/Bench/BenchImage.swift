@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttestCore
+import AttestIO
 import Foundation
 
 /// `hostattest bench image`: generates a host image of many VIBs (self-generated keys, in a temp
@@ -41,7 +42,7 @@ struct BenchImage: ParsableCommand {
     }
 
     func validate() throws {
-        guard vibs >= 1, vibs <= 10_000 else { throw ValidationError("--vibs must be 1...10000") }
+        guard vibs >= 1, vibs <= BootConfig.maxModules else { throw ValidationError("--vibs must be 1...\(BootConfig.maxModules) (boot.cfg loads at most \(BootConfig.maxModules) modules)") }
         guard totalMib >= 1, totalMib <= 16_384 else { throw ValidationError("--total-mib must be 1...16384") }
         guard runs >= 1, runs <= 10 else { throw ValidationError("--runs must be 1...10") }
     }
@@ -65,7 +66,7 @@ struct BenchImage: ParsableCommand {
         let bar = ProgressBar(total: vibs, label: "generating")
         let perVIB = max(1, totalMib * 1024 * 1024 / vibs)
         var generator: UInt64 = 0x5EED_1234_ABCD_0001
-        var entries: [(file: String, vib: VIB)] = []
+        var files: [String] = []
         var payloadFiles: [String] = []
         var payloadBytes = 0
         let levels: [AcceptanceLevel] = [.certified, .accepted, .partner]
@@ -96,10 +97,7 @@ struct BenchImage: ParsableCommand {
             try Data(gz).write(to: URL(fileURLWithPath: payloadPath))
             payloadFiles.append(payloadPath)
             payloadBytes += gz.count
-            // The profile needs only the descriptor: keep a descriptor-only copy, not the payloads
-            // (this process's peak RSS bounds the figure wait4 reports for its children).
-            let parsed = try VIB(bytes: signed)
-            entries.append((file, try VIB(bytes: try ArArchive.write([("descriptor.xml", parsed.descriptorBytes), ("sig.pkcs7", parsed.signature)]))))
+            files.append(file)
             bar.update(i + 1)
         }
         bar.finish()
@@ -110,16 +108,14 @@ struct BenchImage: ParsableCommand {
         let code = [UInt8](repeating: 0xC3, count: 4096)
         let bootloader = try signer.sign(try PEImage(bytes: PESynthesizer.image(sections: [(".text", code), (PEImage.vendorCertificateSectionName, cert.derEncoded)])))
         let kernel = try signer.sign(try PEImage(bytes: PESynthesizer.image(sections: [(".text", code)])))
-        let bootConfig = Array("kernel=kernel.efi\nkernelopt=quiet\nmodules=kernel.efi\n".utf8)
+        let bootConfig = Array("kernel=kernel.efi\nkernelopt=quiet\nmodules=\(files.joined(separator: " --- "))\n".utf8)
         try bootloader.write(to: image.appendingPathComponent("bootx64.efi"))
         try kernel.write(to: image.appendingPathComponent("kernel.efi"))
         try Data(bootConfig).write(to: image.appendingPathComponent("boot.cfg"))
-        let profile = try ImageProfile.create(
-            name: "bench", version: "1", hostAcceptance: .partner,
-            bootloader: ("bootx64.efi", bootloader, try PEImage(bytes: bootloader).authenticodeDigest(.sha256)),
-            kernel: ("kernel.efi", kernel, try PEImage(bytes: kernel).authenticodeDigest(.sha256)),
-            bootConfig: ("boot.cfg", bootConfig), vibs: entries)
-        entries.removeAll()
+        // The profile maps each VIB in turn and releases it (this process's peak RSS bounds the figure
+        // wait4 reports for its children).
+        let profile = try ImageProfile.create(name: "bench", version: "1", hostAcceptance: .partner,
+                                              image: try ImageDirectory.open(image.path), boot: AuthenticodeBootVerifier(dbx: DenyList(digests: [], certificates: [])))
         let profilePath = root.appendingPathComponent("bench.profile.json").path
         let profileBytes = profile.encoded()
         try Data(profileBytes).write(to: URL(fileURLWithPath: profilePath))
