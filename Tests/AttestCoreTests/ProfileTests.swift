@@ -5,13 +5,14 @@ import TestSupport
 
 @Suite struct ProfileTests {
     static func sample() throws -> ImageProfile {
-        let vib = try VIB(bytes: try VIBTestChain.unsignedVIB())
-        return try ImageProfile.create(
-            name: "demo", version: "1.0", hostAcceptance: .partner,
-            bootloader: ("bootx64.efi", Data([1, 2, 3]), [UInt8](repeating: 0xaa, count: 32)),
-            kernel: ("kernel.efi", Data([4, 5, 6]), [UInt8](repeating: 0xbb, count: 32)),
-            bootConfig: ("boot.cfg", Array("kernel=kernel.efi\nkernelopt=quiet console=ttyS0\nmodules=a.vgz --- b.vgz\n".utf8)),
-            vibs: [("vibs/net.vib", vib)])
+        var image = MemoryImage()
+        image.files["a.vgz"] = [1, 2, 3]
+        image.files["b.vgz"] = [4, 5, 6]
+        image.files["vibs/net.vib"] = try VIBTestChain.unsignedVIB()
+        image.bootConfig = Array("kernel=kernel.efi\nkernelopt=quiet console=ttyS0\nmodules=a.vgz --- b.vgz --- vibs/net.vib\n".utf8)
+        let chain = try VIBTestChain.get()
+        return try ImageProfile.create(name: "demo", version: "1.0", hostAcceptance: .partner, image: image.contents,
+                                       boot: StubBootVerifier(vendor: try chain.cert(chain.root)))
     }
 
     @Test func roundTripsThroughCanonicalJSON() throws {
@@ -20,10 +21,11 @@ import TestSupport
         #expect(try ImageProfile(jsonBytes: bytes) == p)
         #expect(p.encoded() == bytes)
         #expect(p.bootConfig.kernelOptions == "quiet console=ttyS0")
-        #expect(p.bootConfig.modules == ["a.vgz", "b.vgz"])
-        #expect(p.vibs.first?.name == "net-demo")
+        #expect(p.bootConfig.modules == ["a.vgz", "b.vgz", "vibs/net.vib"])
+        #expect(p.modules.map(\.kind) == [.file, .file, .vib])
+        #expect(p.vibs.first?.binding.name == "net-demo")
         let text = String(decoding: bytes, as: UTF8.self)
-        #expect(text.contains("\"format\" : \"hostattest-image-profile/1\""))
+        #expect(text.contains("\"format\" : \"hostattest-image-profile/2\""))
     }
 
     static func mutated(_ f: (inout [String: Any]) -> Void) -> [UInt8] {
@@ -38,10 +40,17 @@ import TestSupport
         ("not JSON", Array("{".utf8), "profile.malformed"),
         ("array", Array("[]".utf8), "profile.malformed"),
         ("wrong format", mutated { $0["format"] = "hostattest-image-profile/9" }, "profile.format"),
-        ("missing vibs", mutated { $0["vibs"] = nil }, "profile.malformed"),
+        ("missing modules", mutated { $0["modules"] = nil }, "profile.malformed"),
+        ("outdated format", mutated { $0["format"] = "hostattest-image-profile/1" }, "profile.format-outdated"),
+        ("unsafe kernel path", mutated { var k = $0["kernel"] as! [String: Any]; k["path"] = "../k.efi"; $0["kernel"] = k }, "profile.path-unsafe"),
+        ("unsafe module path", mutated { var m = $0["modules"] as! [[String: Any]]; m[0]["path"] = "/etc/x"; $0["modules"] = m }, "profile.path-unsafe"),
+        ("vib binding on a file", mutated { var m = $0["modules"] as! [[String: Any]]; m[0]["vib"] = m[2]["vib"]; $0["modules"] = m }, "profile.module-kind"),
+        ("file kind on a .vib", mutated { var m = $0["modules"] as! [[String: Any]]; m[2]["kind"] = "file"; $0["modules"] = m }, "profile.module-kind"),
+        ("unknown kind", mutated { var m = $0["modules"] as! [[String: Any]]; m[0]["kind"] = "script"; $0["modules"] = m }, "profile.malformed"),
+        ("short module digest", mutated { var m = $0["modules"] as! [[String: Any]]; m[1]["sha256"] = "ab"; $0["modules"] = m }, "profile.malformed"),
         ("unknown level", mutated { $0["hostAcceptance"] = "gold" }, "profile.malformed"),
         ("short digest", mutated { var b = $0["bootloader"] as! [String: Any]; b["sha256"] = "abcd"; $0["bootloader"] = b }, "profile.malformed"),
-        ("duplicate VIB", mutated { let v = $0["vibs"] as! [Any]; $0["vibs"] = v + v }, "profile.duplicate-vib"),
+        ("duplicate VIB", mutated { let m = $0["modules"] as! [[String: Any]]; $0["modules"] = m + [m[2]] }, "profile.duplicate-vib"),
         ("too large", [UInt8](repeating: 0x20, count: (16 << 20) + 1), "profile.too-large"),
     ]
 

@@ -56,6 +56,12 @@ import TestSupport
             guard s.status == 0 else { throw CLIStepFailed(step: "vib sign", output: s.stderr) }
         }
 
+        /// Rewrites the copy's boot.cfg with `edit` applied to its text.
+        func editBootConfig(_ edit: (String) -> String) throws {
+            let path = image + "/boot.cfg"
+            try edit(try String(contentsOfFile: path, encoding: .utf8)).write(toFile: path, atomically: true, encoding: .utf8)
+        }
+
         /// A trust file like the demo one, plus a dbx text file.
         func trustWithDBX(_ dbx: String) throws {
             let k = VerifyImageSampleTests.keys.path
@@ -100,28 +106,71 @@ import TestSupport
         let c = try Copy()
         try FileManager.default.removeItem(atPath: c.image + "/vibs/net-demo-nic.vib")
         let r = try c.verify()
-        #expect(r.status == 1 && r.codes == ["image.vib-missing", "image.module-missing"], "\(r.codes)")
+        #expect(r.status == 1 && r.codes == ["image.module-missing"], "\(r.codes)")
     }
 
-    @Test func extraVIB() throws {
+    @Test func extraVIBThatNothingLoadsIsNoted() throws {
         let c = try Copy()
         try c.vib(from: "partner-agent-demo", replacing: [("<name>partner-agent-demo</name>", "<name>extra-demo</name>")], to: c.image + "/vibs/extra-demo.vib")
         let r = try c.verify()
-        #expect(r.status == 1 && r.codes == ["image.vib-unexpected"], "\(r.codes) \(r.stderr)")
+        #expect(r.status == 0 && r.codes.isEmpty, "\(r.codes) \(r.stderr)")
+        let result = try JSONDecoder().decode(ImageVerification.self, from: Data(r.stdout.utf8))
+        #expect(result.notes.map(\.code) == ["image.file-unreferenced"] && result.notes.first?.component == "vibs/extra-demo.vib")
+    }
+
+    @Test func extraVIBAddedToBootConfig() throws {
+        let c = try Copy()
+        try c.vib(from: "partner-agent-demo", replacing: [("<name>partner-agent-demo</name>", "<name>extra-demo</name>")], to: c.image + "/vibs/extra-demo.vib")
+        try c.editBootConfig { $0.replacingOccurrences(of: "vibs/partner-agent-demo.vib", with: "vibs/partner-agent-demo.vib --- vibs/extra-demo.vib") }
+        let r = try c.verify()
+        #expect(r.status == 1 && r.codes == ["image.digest-mismatch", "image.boot-config-mismatch", "image.module-unexpected"], "\(r.codes) \(r.stderr)")
+    }
+
+    @Test func swappedVIBFilesAreRefusedNamingBoth() throws {
+        let c = try Copy()
+        let a = c.image + "/vibs/net-demo-nic.vib", b = c.image + "/vibs/storage-demo-hba.vib", t = c.image + "/vibs/tmp"
+        try FileManager.default.moveItem(atPath: a, toPath: t)
+        try FileManager.default.moveItem(atPath: b, toPath: a)
+        try FileManager.default.moveItem(atPath: t, toPath: b)
+        let r = try c.verify()
+        #expect(r.status == 1 && r.codes == ["image.vib-misplaced", "image.module-digest-mismatch"], "\(r.codes) \(r.stderr)")
+        let text = try Run.hostattest(["verify", "image", c.image, "--profile", c.profile, "--trust", c.trust])
+        let lines = text.stdout.split(separator: "\n").filter { $0.contains("[image.vib-misplaced]") }
+        #expect(lines.count == 2 && lines.allSatisfy { $0.contains("vibs/net-demo-nic.vib") && $0.contains("vibs/storage-demo-hba.vib") }, "\(text.stdout)")
+    }
+
+    @Test func nonVIBModuleIsBoundAndReplacingItIsRefused() throws {
+        let c = try Copy()
+        try Data("feature flags v1\n".utf8).write(to: URL(fileURLWithPath: c.image + "/features.gz"))
+        try c.editBootConfig { $0.replacingOccurrences(of: "modules=", with: "modules=features.gz --- ") }
+        let create = try Run.hostattest(["profile", "create", c.image, "-o", c.profile, "--name", "demo-host"])
+        #expect(create.status == 0, "\(create.stderr)")
+        let profile = try ImageProfile(jsonBytes: Array(try Data(contentsOf: URL(fileURLWithPath: c.profile))))
+        #expect(profile.modules.first?.path == "features.gz" && profile.modules.first?.kind == .file)
+        let k = VerifyImageSampleTests.keys
+        let sign = try Run.hostattest(["profile", "sign", c.profile, "--key", k.appendingPathComponent("vib-certified-signer.key.pem").path,
+                                       "--cert", k.appendingPathComponent("vib-certified-signer.crt.pem").path,
+                                       "--chain", k.appendingPathComponent("vib-certified-ca.crt.pem").path, "-o", c.profile + ".p7s"])
+        #expect(sign.status == 0, "\(sign.stderr)")
+        #expect(try c.verify().status == 0)
+        try Data("feature flags EVIL\n".utf8).write(to: URL(fileURLWithPath: c.image + "/features.gz"))
+        let r = try c.verify()
+        #expect(r.status == 1 && r.codes == ["image.module-digest-mismatch"], "\(r.codes)")
     }
 
     @Test func downgradedVIB() throws {
         let c = try Copy()
         try c.vib(from: "storage-demo-hba", replacing: [("<version>3.1.0-", "<version>3.0.9-")], to: c.image + "/vibs/storage-demo-hba.vib")
         let r = try c.verify()
-        #expect(r.status == 1 && r.codes == ["vib.downgrade"], "\(r.codes) \(r.stderr)")
+        #expect(r.status == 1 && r.codes == ["vib.downgrade", "image.module-digest-mismatch"], "\(r.codes) \(r.stderr)")
     }
 
-    @Test func duplicateVIBName() throws {
+    @Test func vibCopiedOverAnother() throws {
         let c = try Copy()
-        try FileManager.default.copyItem(atPath: c.image + "/vibs/esx-ui-demo.vib", toPath: c.image + "/vibs/esx-ui-demo-copy.vib")
+        try FileManager.default.removeItem(atPath: c.image + "/vibs/partner-agent-demo.vib")
+        try FileManager.default.copyItem(atPath: c.image + "/vibs/esx-ui-demo.vib", toPath: c.image + "/vibs/partner-agent-demo.vib")
         let r = try c.verify()
-        #expect(r.status == 1 && r.codes == ["image.vib-duplicate"], "\(r.codes)")
+        #expect(r.status == 1 && r.codes == ["image.vib-misplaced", "image.vib-duplicate", "image.module-digest-mismatch"], "\(r.codes)")
     }
 
     @Test func payloadChecksumMismatch() throws {
@@ -131,7 +180,7 @@ import TestSupport
         bytes[bytes.count - 12] ^= 0x01
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         let r = try c.verify()
-        #expect(r.status == 1 && r.codes == ["vib.checksum-mismatch"], "\(r.codes)")
+        #expect(r.status == 1 && r.codes == ["vib.checksum-mismatch", "image.module-digest-mismatch"], "\(r.codes)")
     }
 
     @Test func unsignedVIB() throws {
@@ -140,7 +189,7 @@ import TestSupport
         let stripped = try VIB(data: try Data(contentsOf: URL(fileURLWithPath: path))).replacingSignature([])
         try Data(stripped).write(to: URL(fileURLWithPath: path))
         let r = try c.verify()
-        #expect(r.status == 1 && r.codes == ["vib.unsigned"], "\(r.codes)")
+        #expect(r.status == 1 && r.codes == ["vib.unsigned", "image.module-digest-mismatch"], "\(r.codes)")
     }
 
     @Test func revokedVIBSigner() throws {
@@ -184,7 +233,8 @@ import TestSupport
         try Data(try Gzip.compress(Array("community\n".utf8))).write(to: URL(fileURLWithPath: payload))
         let out = c.image + "/vibs/community-tools.vib"
         #expect(try Run.hostattest(["vib", "build", "--descriptor", src, "--payload", payload, "-o", out]).status == 0)
+        try c.editBootConfig { $0.replacingOccurrences(of: "vibs/partner-agent-demo.vib", with: "vibs/partner-agent-demo.vib --- vibs/community-tools.vib") }
         let r = try c.verify()
-        #expect(r.status == 1 && r.codes == ["vib.acceptance-below-host", "image.vib-unexpected"], "\(r.codes)")
+        #expect(r.status == 1 && r.codes == ["vib.acceptance-below-host", "image.module-unexpected", "image.digest-mismatch", "image.boot-config-mismatch"], "\(r.codes)")
     }
 }
