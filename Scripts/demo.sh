@@ -200,11 +200,11 @@ printf '\x00' | dd of="$vib" bs=1 seek=$((size - 40)) conv=notrunc status=none
 expect 1 "image with a tampered payload refused" "$HOSTATTEST" verify image "$work/host-tampered" --profile "$profile" --trust "$demo_trust"
 check "refusal code is vib.checksum-mismatch" contains "vib.checksum-mismatch"
 
-step "an image missing a VIB named by the profile is refused"
+step "an image missing a VIB that boot.cfg loads is refused"
 cp -r "$image" "$work/host-missing"
 rm "$work/host-missing/vibs/partner-agent-demo.vib"
 expect 1 "image with a missing VIB refused" "$HOSTATTEST" verify image "$work/host-missing" --profile "$profile" --trust "$demo_trust"
-check "refusal code is image.vib-missing" contains "image.vib-missing"
+check "refusal code is image.module-missing" contains "image.module-missing"
 
 # --------------------------------------------------------------------------------------------------
 echo
