@@ -151,10 +151,10 @@ final class VIBCLIFixture: @unchecked Sendable {
         let f = try VIBCLIFixture()
         let profile = f.dir.file("p.profile.json").path
         let json = """
-        {"format":"hostattest-image-profile/1","name":"x","version":"1","hostAcceptance":"partner",
+        {"format":"hostattest-image-profile/2","name":"x","version":"1","hostAcceptance":"partner",
          "bootloader":{"path":"bootx64.efi","sha256":"\(String(repeating: "a", count: 64))","authenticodeSHA256":"\(String(repeating: "b", count: 64))"},
          "kernel":{"path":"kernel.efi","sha256":"\(String(repeating: "c", count: 64))","authenticodeSHA256":"\(String(repeating: "d", count: 64))"},
-         "bootConfig":{"path":"boot.cfg","sha256":"\(String(repeating: "e", count: 64))","kernelOptions":"","modules":[]},"vibs":[]}
+         "bootConfig":{"path":"boot.cfg","sha256":"\(String(repeating: "e", count: 64))","prefix":"","kernel":"kernel.efi","kernelOptions":"","modules":[]},"modules":[]}
         """
         try json.write(toFile: profile, atomically: true, encoding: .utf8)
         let s = try Run.hostattest(["profile", "sign", profile, "--key", f.partnerSigner.keyPath, "--cert", f.partnerSigner.certPath, "--chain", f.partnerCA.certPath])
@@ -164,6 +164,10 @@ final class VIBCLIFixture: @unchecked Sendable {
         #expect(v.status == 0, "\(v.stderr)")
         let bad = try Run.hostattest(["profile", "sign", f.dir.file("netdemo").path, "--key", f.partnerSigner.keyPath, "--cert", f.partnerSigner.certPath])
         #expect(bad.status == 2)
+        // A format /1 profile is not signed: it does not bind every file the bootloader loads.
+        try json.replacingOccurrences(of: "image-profile/2", with: "image-profile/1").write(toFile: profile, atomically: true, encoding: .utf8)
+        let old = try Run.hostattest(["profile", "sign", profile, "--key", f.partnerSigner.keyPath, "--cert", f.partnerSigner.certPath])
+        #expect(old.status == 2 && old.stderr.contains("re-create the profile"), "\(old.stderr)")
     }
 }
 

@@ -114,7 +114,9 @@ extension ImageVerifier {
                     r.pass("descriptor.xml matches the profile's binding for \(o.path)")
                 }
                 if let same = byName[v.name], same.count > 1 {
-                    r.fail("image.vib-duplicate", "VIB \"\(v.name)\" is loaded \(same.count) times: \(same.map { outcomes[$0].path }.joined(separator: ", "))", component: o.path)
+                    // At most a few files named per message: n copies must not cost n² text.
+                    let files = same.prefix(4).map { outcomes[$0].path }.joined(separator: ", ") + (same.count > 4 ? ", …" : "")
+                    r.fail("image.vib-duplicate", "VIB \"\(v.name)\" is loaded \(same.count) times: \(files)", component: o.path)
                 }
             }
             return (kind, name, r)

@@ -12,7 +12,9 @@
 /// doubled), or `name` when `prefix` is empty; it is relative to the image directory (the volume the
 /// bootloader was loaded from). Every resolved path must be an ``ImagePath``; absolute paths, `..`, `.`,
 /// empty components, backslashes and control characters are refused (`bootcfg.path-unsafe`). A module
-/// entry with arguments (whitespace inside it) is refused (`bootcfg.module-arguments`).
+/// entry with arguments (whitespace inside it) is refused (`bootcfg.module-arguments`). A file loaded twice
+/// (kernel or module, compared case-insensitively as on the FAT boot volume) is refused
+/// (`bootcfg.duplicate-module`).
 public struct BootConfig: Sendable, Hashable {
     public static let maxSize = 64 * 1024
     public static let maxModules = 1024
@@ -78,7 +80,14 @@ public struct BootConfig: Sendable, Hashable {
         guard modules.count <= Self.maxModules else {
             throw ParseError(s, at: entryOffset("modules"), "\(modules.count) modules; the limit is \(Self.maxModules)", code: "bootcfg.too-many-modules")
         }
-        self.modulePaths = try modules.map { try Self.resolve($0, prefix: prefix, at: entryOffset("modules")) }
+        let paths = try modules.map { try Self.resolve($0, prefix: prefix, at: entryOffset("modules")) }
+        // Each file is loaded once (compared case-insensitively, as on the FAT boot volume): a file named
+        // n times would cost n verifications and has no use.
+        var loaded: Set<String> = [kernelPath.lowercased()]
+        for p in paths where !loaded.insert(p.lowercased()).inserted {
+            throw ParseError(s, at: entryOffset("modules"), "\(p) is loaded more than once (as the kernel or an earlier module)", code: "bootcfg.duplicate-module")
+        }
+        self.modulePaths = paths
     }
 
     /// Splits a `modules=` value on `---`, keeping empty entries out (`a --- --- b` is an error).
