@@ -129,6 +129,22 @@ import TestSupport
         #expect(c.contains("image.vib-misplaced") && c.contains("image.vib-duplicate"))
     }
 
+    @Test func filesLargerThanAnythingTheProfileBindsAreNotRead() throws {
+        let image = try mixedImage()
+        let p = try create(image)
+        let huge = [UInt8](repeating: 0x41, count: p.largestFileSize + 1)
+        // A garbage .vib: if it were parsed, verification would stop with an input error.
+        var bigVIB = image; bigVIB.files["vibs/a.vib"] = huge
+        let r = try verify(bigVIB, profile: p)
+        #expect(codes(r) == ["image.file-too-large"])
+        #expect(r.report.failures.first?.component == "vibs/a.vib")
+        var bigKernel = image; bigKernel.files["kernel.efi"] = huge
+        #expect(codes(try verify(bigKernel, profile: p)) == ["image.file-too-large"])
+        var bigLoader = image; bigLoader.bootloader = Data(huge)
+        #expect(codes(try verify(bigLoader, profile: p)) == ["image.file-too-large", "boot.chain-broken"])
+        #expect(p.modules.map(\.size) == [16, image.files["vibs/a.vib"]!.count, image.files["vibs/b.vib"]!.count])
+    }
+
     @Test func unreferencedFilesAreNotedNotFailed() throws {
         var image = try mixedImage()
         image.others = ["vibs/stale.vib", "notes.txt"]

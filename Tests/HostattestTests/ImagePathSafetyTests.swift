@@ -132,6 +132,16 @@ import TestSupport
         try Self.expectRefused(c, code: "bootcfg.unknown-key", file: "boot.cfg")
     }
 
+    @Test func hugeSparseModuleIsRefusedUnread() throws {
+        // 64 GiB of holes where a VIB should be: refused from its size (the profile binds nothing that
+        // large) without reading it, so neither time nor memory grows with it.
+        let c = try Copy()
+        let path = c.image + "/vibs/esx-base-demo.vib"
+        #expect(truncate(path, 64 << 30) == 0)
+        let r = try c.verify()
+        #expect(r.status == 1 && r.codes == ["image.file-too-large"], "\(r.codes) \(r.stderr)")
+    }
+
     @Test func caseCollidingFileIsRefused() throws {
         // On the FAT boot volume vibs/ESX-UI-DEMO.vib and vibs/esx-ui-demo.vib are one file.
         let c = try Copy()

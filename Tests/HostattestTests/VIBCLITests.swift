@@ -152,8 +152,8 @@ final class VIBCLIFixture: @unchecked Sendable {
         let profile = f.dir.file("p.profile.json").path
         let json = """
         {"format":"hostattest-image-profile/2","name":"x","version":"1","hostAcceptance":"partner",
-         "bootloader":{"path":"bootx64.efi","sha256":"\(String(repeating: "a", count: 64))","authenticodeSHA256":"\(String(repeating: "b", count: 64))"},
-         "kernel":{"path":"kernel.efi","sha256":"\(String(repeating: "c", count: 64))","authenticodeSHA256":"\(String(repeating: "d", count: 64))"},
+         "bootloader":{"path":"bootx64.efi","size":1,"sha256":"\(String(repeating: "a", count: 64))","authenticodeSHA256":"\(String(repeating: "b", count: 64))"},
+         "kernel":{"path":"kernel.efi","size":1,"sha256":"\(String(repeating: "c", count: 64))","authenticodeSHA256":"\(String(repeating: "d", count: 64))"},
          "bootConfig":{"path":"boot.cfg","sha256":"\(String(repeating: "e", count: 64))","prefix":"","kernel":"kernel.efi","kernelOptions":"","modules":[]},"modules":[]}
         """
         try json.write(toFile: profile, atomically: true, encoding: .utf8)

@@ -4,8 +4,10 @@ extension ImageVerifier {
     /// One module as loaded from the image (before it is matched to the profile).
     struct ModuleOutcome: Sendable {
         var path: String
-        /// Nil when the file is not in the image.
+        /// Nil when the file is not in the image or was too large to read.
         var sha256: [UInt8]?
+        /// Set (to the file size) when the file is larger than anything the profile binds; it was not read.
+        var tooLarge: Int?
         var vib: VIBOutcome?
     }
 
@@ -28,7 +30,7 @@ extension ImageVerifier {
 
     /// Loads every module concurrently; each is mapped, hashed, (for a VIB) parsed and verified, and
     /// released inside its iteration. The first input error in load order is thrown.
-    static func loadModules(_ paths: [String], image: ImageContents, trust: TrustAnchors, revoked: VIBRevocations,
+    static func loadModules(_ paths: [String], image: ImageContents, sizeLimit: Int, trust: TrustAnchors, revoked: VIBRevocations,
                             options: VIBVerificationOptions, progress: (@Sendable (Int) -> Void)?) throws -> [ModuleOutcome] {
         let results = Results(count: paths.count)
         DispatchQueue.concurrentPerform(iterations: paths.count) { i in
@@ -39,6 +41,10 @@ extension ImageVerifier {
                 autoreleasepool {
                     do {
                         let data = try image.load(path)
+                        if data.count > sizeLimit {
+                            outcome.tooLarge = data.count
+                            return
+                        }
                         outcome.sha256 = DigestAlgorithm.sha256.hash(data)
                         if ImagePath.isVIB(path) {
                             let vib = try VIB(data: data)
@@ -77,6 +83,10 @@ extension ImageVerifier {
             var r = o.vib?.verification.report ?? VerificationReport()
             let kind = ImagePath.isVIB(o.path) ? "vib" : "module"
             let name = o.vib.map { "\($0.name) (\(o.path))" } ?? o.path
+            if let size = o.tooLarge {
+                r.fail("image.file-too-large", "\(o.path) (module \(position)) is \(size) bytes, larger than any file the profile binds (\(profile.largestFileSize) bytes): not read", component: o.path)
+                return (kind, name, r)
+            }
             guard let sha = o.sha256 else {
                 r.fail("image.module-missing", "boot.cfg loads \(o.path) (module \(position)), which is not in the image", component: o.path)
                 return (kind, name, r)

@@ -40,10 +40,16 @@ public enum ImageVerifier {
         let blName = ImageContents.bootloaderPath
         var br = VerificationReport()
         checkPath(blName, expected: profile.bootloader.path, what: "bootloader", into: &br)
-        checkFileDigest(image.bootloader, expected: profile.bootloader.sha256, name: blName, into: &br)
-        let bl = boot.verifyBootloader(image.bootloader, anchors: trust.platform, component: blName)
-        br.merge(bl.report)
-        checkAuthenticode(bl.authenticodeSHA256, expected: profile.bootloader.authenticodeSHA256, name: blName, into: &br)
+        let bl: BootComponentVerification
+        if let tooLarge = checkSize(image.bootloader.count, profile: profile, name: blName) {
+            br.merge(tooLarge)
+            bl = BootComponentVerification(report: tooLarge)
+        } else {
+            checkFileDigest(image.bootloader, expected: profile.bootloader.sha256, name: blName, into: &br)
+            bl = boot.verifyBootloader(image.bootloader, anchors: trust.platform, component: blName)
+            br.merge(bl.report)
+            checkAuthenticode(bl.authenticodeSHA256, expected: profile.bootloader.authenticodeSHA256, name: blName, into: &br)
+        }
         result.add(kind: "bootloader", name: blName, br)
 
         // boot.cfg: what the bootloader reads to decide what to load.
@@ -55,7 +61,8 @@ public enum ImageVerifier {
         // Every module boot.cfg loads, matched by position and path.
         let vibOptions = VIBVerificationOptions(hostAcceptance: profile.hostAcceptance, time: options.time, deep: options.deep,
                                                 requireCodeSigning: options.requireCodeSigning)
-        let outcomes = try loadModules(cfg.modulePaths, image: image, trust: trust, revoked: revoked, options: vibOptions, progress: progress)
+        let outcomes = try loadModules(cfg.modulePaths, image: image, sizeLimit: profile.largestFileSize, trust: trust, revoked: revoked,
+                                       options: vibOptions, progress: progress)
         for (kind, name, report) in matchModules(outcomes, profile: profile) { result.add(kind: kind, name: name, report) }
 
         var completeness = VerificationReport()
@@ -124,6 +131,10 @@ public enum ImageVerifier {
         }
         let kernel: Data
         do { kernel = try image.load(path) } catch { throw ImageInputError(file: path, error: error) }
+        if let tooLarge = checkSize(kernel.count, profile: profile, name: path) {
+            kr.merge(tooLarge)
+            return kr
+        }
         checkFileDigest(kernel, expected: profile.kernel.sha256, name: path, into: &kr)
         var vendor: [X509Certificate] = []
         if bl.report.isValid, let cert = bl.vendorCertificate {
@@ -144,6 +155,16 @@ public enum ImageVerifier {
             checkAuthenticode(kv.authenticodeSHA256, expected: profile.kernel.authenticodeSHA256, name: path, into: &kr)
         }
         return kr
+    }
+
+    /// A file larger than anything the profile binds is refused unread (`image.file-too-large`): the
+    /// verifier's work is bounded by the signed profile, not by what was put in the image.
+    static func checkSize(_ size: Int, profile: ImageProfile, name: String) -> VerificationReport? {
+        let limit = profile.largestFileSize
+        guard size > limit else { return nil }
+        var r = VerificationReport()
+        r.fail("image.file-too-large", "\(name) is \(size) bytes, larger than any file the profile binds (\(limit) bytes): not read", component: name)
+        return r
     }
 
     static func checkPath(_ actual: String, expected: String, what: String, code: String = "image.path-mismatch", into report: inout VerificationReport) {

@@ -21,10 +21,10 @@ extension ImageProfile {
         func authenticode(_ bytes: Data, _ path: String) throws -> [UInt8] {
             do { return try boot.authenticodeSHA256(of: bytes) } catch { throw ImageInputError(file: path, error: error) }
         }
-        let bootloader = BootFile(path: blPath, sha256: DigestAlgorithm.sha256.hash(image.bootloader),
+        let bootloader = BootFile(path: blPath, size: image.bootloader.count, sha256: DigestAlgorithm.sha256.hash(image.bootloader),
                                   authenticodeSHA256: try authenticode(image.bootloader, blPath))
         let kernelBytes = try load(cfg.kernelPath, "kernel")
-        let kernel = BootFile(path: cfg.kernelPath, sha256: DigestAlgorithm.sha256.hash(kernelBytes),
+        let kernel = BootFile(path: cfg.kernelPath, size: kernelBytes.count, sha256: DigestAlgorithm.sha256.hash(kernelBytes),
                               authenticodeSHA256: try authenticode(kernelBytes, cfg.kernelPath))
         var modules: [Module] = []
         var names: [String: String] = [:]
@@ -32,7 +32,7 @@ extension ImageProfile {
             let bytes = try load(path, "module")
             let sha = DigestAlgorithm.sha256.hash(bytes).hex
             guard ImagePath.isVIB(path) else {
-                modules.append(Module(path: path, kind: .file, sha256: sha, vib: nil))
+                modules.append(Module(path: path, kind: .file, size: bytes.count, sha256: sha, vib: nil))
                 continue
             }
             let vib: VIB
@@ -42,7 +42,7 @@ extension ImageProfile {
                 throw ImageInputError(file: path, code: "profile.duplicate-vib", "VIB \"\(d.name)\" is also loaded from \(first): the profile binds each VIB once")
             }
             names[d.name] = path
-            modules.append(Module(path: path, kind: .vib, sha256: sha, vib: VIBBinding(
+            modules.append(Module(path: path, kind: .vib, size: bytes.count, sha256: sha, vib: VIBBinding(
                 name: d.name, version: d.version, vendor: d.vendor, acceptanceLevel: d.acceptanceLevel, descriptorSHA256: vib.descriptorSHA256.hex)))
         }
         return ImageProfile(

@@ -8,14 +8,14 @@ import Foundation
 /// {
 ///   "format": "hostattest-image-profile/2",
 ///   "name": "demo-host", "version": "1.0.0", "hostAcceptance": "partner",
-///   "bootloader": { "path": "bootx64.efi", "sha256": "…", "authenticodeSHA256": "…" },
+///   "bootloader": { "path": "bootx64.efi", "size": 4624, "sha256": "…", "authenticodeSHA256": "…" },
 ///   "bootConfig": { "path": "boot.cfg", "sha256": "…", "prefix": "", "kernel": "kernel.efi",
 ///                   "kernelOptions": "…", "modules": ["…"] },
-///   "kernel":     { "path": "kernel.efi", "sha256": "…", "authenticodeSHA256": "…" },
-///   "modules": [ { "path": "vibs/x.vib", "kind": "vib", "sha256": "…",
+///   "kernel":     { "path": "kernel.efi", "size": 3616, "sha256": "…", "authenticodeSHA256": "…" },
+///   "modules": [ { "path": "vibs/x.vib", "kind": "vib", "size": 5042, "sha256": "…",
 ///                  "vib": { "name": "x", "version": "1.0-1", "vendor": "…", "acceptanceLevel": "partner",
 ///                           "descriptorSHA256": "…" } },
-///                { "path": "extra.gz", "kind": "file", "sha256": "…" } ]
+///                { "path": "extra.gz", "kind": "file", "size": 17, "sha256": "…" } ]
 /// }
 /// ```
 /// Paths are as the bootloader resolves them (`prefix` applied; see ``BootConfig``). Digests are
@@ -43,10 +43,12 @@ public struct ImageProfile: Sendable, Hashable, Codable {
 
     public struct BootFile: Sendable, Hashable, Codable {
         public var path: String
+        /// File size in bytes.
+        public var size: Int
         public var sha256: String
         public var authenticodeSHA256: String
-        public init(path: String, sha256: [UInt8], authenticodeSHA256: [UInt8]) {
-            self.path = path; self.sha256 = sha256.hex; self.authenticodeSHA256 = authenticodeSHA256.hex
+        public init(path: String, size: Int, sha256: [UInt8], authenticodeSHA256: [UInt8]) {
+            self.path = path; self.size = size; self.sha256 = sha256.hex; self.authenticodeSHA256 = authenticodeSHA256.hex
         }
     }
 
@@ -66,6 +68,8 @@ public struct ImageProfile: Sendable, Hashable, Codable {
         /// Path relative to the image directory, as the bootloader resolves it.
         public var path: String
         public var kind: ModuleKind
+        /// File size in bytes.
+        public var size: Int
         /// SHA-256 of the whole file.
         public var sha256: String
         /// For `kind == .vib`: what the VIB's signed descriptor says.
@@ -79,6 +83,10 @@ public struct ImageProfile: Sendable, Hashable, Codable {
         public var acceptanceLevel: AcceptanceLevel
         public var descriptorSHA256: String
     }
+
+    /// The largest file the profile binds (bootloader, kernel or module). `verify image` reads no file
+    /// larger than this, so its work is bounded by what the signed profile declares, not by the image.
+    public var largestFileSize: Int { ([bootloader.size, kernel.size] + modules.map(\.size)).max() ?? 0 }
 
     /// The VIB modules, in load order.
     public var vibs: [(path: String, binding: VIBBinding)] { modules.compactMap { m in m.vib.map { (m.path, $0) } } }
@@ -122,6 +130,11 @@ public struct ImageProfile: Sendable, Hashable, Codable {
         try path(decoded.bootloader.path, "bootloader.path")
         try path(decoded.bootConfig.path, "bootConfig.path")
         try path(decoded.kernel.path, "kernel.path")
+        func size(_ n: Int, _ field: String) throws {
+            guard n >= 0 else { throw ParseError(s, "\(field) \(n) is negative", code: "profile.malformed") }
+        }
+        try size(decoded.bootloader.size, "bootloader.size")
+        try size(decoded.kernel.size, "kernel.size")
         guard decoded.modules.count <= BootConfig.maxModules else {
             throw ParseError(s, "\(decoded.modules.count) modules; the limit is \(BootConfig.maxModules)", code: "profile.malformed")
         }
@@ -129,6 +142,7 @@ public struct ImageProfile: Sendable, Hashable, Codable {
         for (i, m) in decoded.modules.enumerated() {
             try path(m.path, "modules[\(i)].path")
             try digest(m.sha256, "modules[\(i)].sha256")
+            try size(m.size, "modules[\(i)].size")
             let isVIB = ImagePath.isVIB(m.path)
             guard (m.kind == .vib) == isVIB, (m.vib != nil) == isVIB else {
                 throw ParseError(s, "modules[\(i)] \(m.path): kind \"\(m.kind.rawValue)\" does not fit the file (a module named *.vib is a VIB with a vib binding; anything else is a file)", code: "profile.module-kind")
