@@ -24,7 +24,13 @@ public enum ImageDirectory {
                 throw ImageInputError(file: file, code: "image.file-missing", "no such file (every image has \(fixed.joined(separator: " and ")))")
             }
         }
-        let cfgBytes = Array(try dir.read(ImageContents.bootConfigPath))
+        // boot.cfg is copied: refuse a huge one from its size before it is read.
+        let cfgData = try dir.read(ImageContents.bootConfigPath)
+        guard cfgData.count <= BootConfig.maxSize else {
+            throw ImageInputError(file: ImageContents.bootConfigPath, code: "bootcfg.too-large",
+                                  "\(cfgData.count) bytes; the limit is \(BootConfig.maxSize)")
+        }
+        let cfgBytes = Array(cfgData)
         let cfg: BootConfig
         do { cfg = try BootConfig(bytes: cfgBytes) } catch { throw ImageInputError(file: ImageContents.bootConfigPath, error: error) }
         let loaded = [cfg.kernelPath] + cfg.modulePaths

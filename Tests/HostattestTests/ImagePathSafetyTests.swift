@@ -142,6 +142,12 @@ import TestSupport
         #expect(r.status == 1 && r.codes == ["image.file-too-large"], "\(r.codes) \(r.stderr)")
     }
 
+    @Test func hugeSparseBootConfigIsRefusedUncopied() throws {
+        let c = try Copy()
+        #expect(truncate(c.image + "/boot.cfg", 64 << 30) == 0)
+        try Self.expectRefused(c, code: "bootcfg.too-large", file: "boot.cfg")
+    }
+
     @Test func caseCollidingFileIsRefused() throws {
         // On the FAT boot volume vibs/ESX-UI-DEMO.vib and vibs/esx-ui-demo.vib are one file.
         let c = try Copy()
