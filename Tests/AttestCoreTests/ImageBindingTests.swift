@@ -231,6 +231,11 @@ import TestSupport
         #expect(cfg.entries.map(\.key).filter { BootConfig.recordedKeys.contains($0) }.count == 8)
     }
 
+    @Test func emptyModulesLoadsNothing() throws {
+        #expect(try BootConfig(bytes: Array("kernel=k\nmodules=\n".utf8)).modulePaths.isEmpty)
+        #expect(try BootConfig(bytes: Array("kernel=k\r\nmodules=a --- b\r\n".utf8)).modulePaths == ["a", "b"])
+    }
+
     @Test func manyModulesParseInLinearTime() throws {
         // 1024 modules (the limit) is accepted; the work is one pass over the text.
         let text = "kernel=a\nmodules=" + (0..<1024).map { "m\($0)" }.joined(separator: " --- ") + "\n"

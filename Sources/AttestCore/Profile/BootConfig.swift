@@ -44,13 +44,16 @@ public struct BootConfig: Sendable, Hashable {
     public init(bytes: [UInt8]) throws {
         let s = "boot.cfg"
         guard bytes.count <= Self.maxSize else { throw ParseError(s, "file is \(bytes.count) bytes; the limit is \(Self.maxSize)", code: "bootcfg.too-large") }
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw ParseError(s, "not UTF-8 text", code: "bootcfg.malformed") }
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw ParseError(s, "not UTF-8 text", code: "bootcfg.malformed") }
         var entries: [Entry] = []
         var seen: [String: Int] = [:]
         var offset = 0
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            defer { offset += rawLine.utf8.count + 1 }
-            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Lines end at LF (a CR before it is dropped); split on bytes so that offsets are exact and no
+        // other Unicode line separator starts a line the loader would not see.
+        for rawLine in bytes.split(separator: 0x0a, omittingEmptySubsequences: false) {
+            defer { offset += rawLine.count + 1 }
+            let body = rawLine.last == 0x0d ? rawLine.dropLast() : rawLine
+            let line = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let eq = line.firstIndex(of: "=") else {
                 throw ParseError(s, at: offset, "line \"\(line.prefix(60))\" is not key=value", code: "bootcfg.malformed")
@@ -90,9 +93,10 @@ public struct BootConfig: Sendable, Hashable {
         self.modulePaths = paths
     }
 
-    /// Splits a `modules=` value on `---`, keeping empty entries out (`a --- --- b` is an error).
+    /// Splits a `modules=` value on `---`; an empty entry (`a --- --- b`) is kept and refused by ``resolve``.
     static func splitModules(_ text: String) -> [String] {
-        text.components(separatedBy: "---").map { $0.trimmingCharacters(in: .whitespaces) }
+        if text.allSatisfy(\.isWhitespace) { return [] }  // `modules=` loads nothing
+        return text.components(separatedBy: "---").map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
     /// `prefix` + `/` + `name` (or `name` alone when the prefix is empty), checked as an ``ImagePath``.
