@@ -63,9 +63,9 @@ struct MemoryImage {
 
     func signed(_ p: ImageProfile, _ chain: VIBTestChain) throws -> ([UInt8], [UInt8]) {
         let bytes = p.encoded()
-        let signer = chain.signers[.certified]!
+        let signer = chain.profileSigner
         let sig = try DetachedCMS.sign(content: bytes, key: try chain.key(signer), certificate: try chain.cert(signer),
-                                       chain: [try chain.cert(chain.cas[.certified]!)])
+                                       chain: [try chain.cert(chain.profileCA)])
         return (bytes, Array(sig.utf8))
     }
 
@@ -197,9 +197,9 @@ struct MemoryImage {
                                         bootConfig: ("boot.cfg", image.bootConfig), vibs: try image.vibs.map { ($0.0, try VIB(bytes: $0.1)) })
         #expect(p.vibs.map(\.name) == ["c", "a", "b"])
         let bytes = p.encoded()
-        let signer = chain.signers[.certified]!
+        let signer = chain.profileSigner
         let sig = Array(try DetachedCMS.sign(content: bytes, key: try chain.key(signer), certificate: try chain.cert(signer),
-                                             chain: [try chain.cert(chain.cas[.certified]!)]).utf8)
+                                             chain: [try chain.cert(chain.profileCA)]).utf8)
         let ok = try ImageVerifier.verify(image: image.contents, profileBytes: bytes, profileSignature: sig, trust: try chain.trust(), boot: boot)
         #expect(ok.isValid, "\(ok.report.failures)")
         #expect(ok.components.filter { $0.kind == "vib" }.map(\.name) == ["c (vibs/c.vib)", "a (vibs/a.vib)", "b (vibs/b.vib)"])

@@ -64,7 +64,7 @@ import TestSupport
             {"format": "hostattest-trust/1", "platform": ["\(k)/platform-root.crt.pem"], "bootVendor": ["\(k)/boot-vendor-ca.crt.pem"],
              "vib": {"root": ["\(k)/vib-root-ca.crt.pem"], "certified": ["\(k)/vib-certified-ca.crt.pem"],
                      "accepted": ["\(k)/vib-accepted-ca.crt.pem"], "partner": ["\(k)/vib-partner-ca.crt.pem"]},
-             "dbx": ["dbx.txt"]}
+             "profile": ["\(k)/profile-ca.crt.pem"], "dbx": ["dbx.txt"]}
             """
             try json.write(to: dir.file("trust.json"), atomically: true, encoding: .utf8)
             trust = dir.file("trust.json").path
@@ -148,6 +148,13 @@ import TestSupport
         try c.trustWithDBX(try String(contentsOf: Self.keys.appendingPathComponent("vib-accepted-signer.crt.pem"), encoding: .utf8))
         let r = try c.verify()
         #expect(r.status == 1 && r.codes == ["vib.signer-revoked"], "\(r.codes) \(r.stderr)")
+    }
+
+    @Test func revokedProfileSigner() throws {
+        let c = try Copy()
+        try c.trustWithDBX(try String(contentsOf: Self.keys.appendingPathComponent("profile-signer.crt.pem"), encoding: .utf8))
+        let r = try c.verify()
+        #expect(r.status == 1 && r.codes == ["profile.signer-revoked"], "\(r.codes) \(r.stderr)")
     }
 
     @Test func revokedBootloaderDigest() throws {

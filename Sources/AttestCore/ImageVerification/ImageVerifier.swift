@@ -52,27 +52,9 @@ public enum ImageVerifier {
         let profile = try ImageProfile(jsonBytes: profileBytes)
         var result = ImageVerification(image: imageName, profile: profileName, components: [], report: VerificationReport())
 
-        // 1. The profile's own signature: anchored at the VIB root CA(s) when configured, else at any VIB level CA.
-        var pr = VerificationReport()
-        if let sig = profileSignature, sig.contains(where: { !$0.isASCIIWhitespace }) {
-            do {
-                let signature = try DetachedCMSSignature(bytes: sig)
-                let anchors = trust.vibRoot.isEmpty ? trust.vibAnchors(atLeast: .partner) : trust.vibRoot
-                let v = signature.verify(content: profileBytes, anchors: anchors, time: options.time,
-                                         requireCodeSigning: options.requireCodeSigning, component: profileName)
-                pr.merge(v.report)
-                if v.isValid { pr.pass("profile signed by \(v.signer?.subject ?? "?")") } else {
-                    pr.fail("profile.signature-invalid", "the profile's signature does not verify", component: profileName)
-                }
-                if let signer = v.signer, revoked.isRevoked(signer) {
-                    pr.fail("profile.signer-revoked", "profile signer \(signer.subject) is revoked (dbx)", component: profileName)
-                }
-            } catch {
-                pr.fail("profile.signature-invalid", "the profile signature is not a CMS signature: \(error)", component: profileName)
-            }
-        } else {
-            pr.fail("profile.unsigned", "the profile has no signature (.p7s)", component: profileName)
-        }
+        // 1. The profile's own signature: a profile signer under a `profile` anchor (ProfileSignatureVerifier).
+        let pr = ProfileSignatureVerifier.verify(profileBytes: profileBytes, signature: profileSignature, trust: trust,
+                                                 revoked: revoked, time: options.time, component: profileName).report
         result.add(kind: "profile", name: profileName, pr)
 
         // 2. Bootloader.
