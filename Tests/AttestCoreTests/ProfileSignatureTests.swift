@@ -51,6 +51,20 @@ import TestSupport
         #expect(codes(v) == ["chain.untrusted", "profile.signer-wrong-role"], "\(v.report.failures)")
     }
 
+    @Test func platformOrBootVendorKeyIsTheWrongRole() throws {
+        let chain = try VIBTestChain.get(), odd = try OddSigners.get()
+        // A key pinned for bootloaders (UEFI db) or carried as the boot vendor: trusted, but not for profiles.
+        for pinAsPlatform in [true, false] {
+            // Only that role and profiles are configured, so nothing else makes the signer known.
+            var trust = TrustAnchors(profile: [try chain.cert(chain.profileCA)])
+            let pinned = try chain.cert(odd.noEKU)
+            if pinAsPlatform { trust.platform = [pinned] } else { trust.bootVendor = [pinned] }
+            let v = try verify(try sign(odd.noEKU), trust: trust)
+            #expect(codes(v) == ["chain.not-profile-signing", "chain.untrusted", "profile.signer-wrong-role", "profile.signer-not-profile-role"],
+                    "\(v.report.failures)")
+        }
+    }
+
     @Test func selfMadeProfileSignerIsUntrusted() throws {
         let odd = try OddSigners.get()
         let v = try verify(try sign(odd.selfMadeProfileSigner))

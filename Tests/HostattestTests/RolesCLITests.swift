@@ -19,7 +19,7 @@ import TestSupport
         let refused = try Run.hostattest(["profile", "sign", copy.profile, "--key", Self.key(.vibCertifiedSigner),
                                           "--cert", Self.cert(.vibCertifiedSigner), "-o", copy.profile + ".p7s"])
         #expect(refused.status == 2)
-        #expect(refused.stderr.contains("not a profile signer") && refused.stderr.contains("chain.not-profile-signing"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("only a profile signer") && refused.stderr.contains("chain.not-profile-signing"), "\(refused.stderr)")
         // … and a signature made another way is refused by verify image, with its own code.
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: copy.profile)))
         let signer = try X509Certificate.load(Array(try Data(contentsOf: URL(fileURLWithPath: Self.cert(.vibCertifiedSigner)))))[0]
@@ -29,6 +29,19 @@ import TestSupport
         let v = try copy.verify()
         #expect(v.status == 1)
         #expect(v.codes.isSuperset(of: ["profile.signer-wrong-role", "chain.not-profile-signing"]), "\(v.codes)")
+    }
+
+    @Test func vibSignRefusesKeysThatAreNotVIBSigners() throws {
+        let f = try VIBCLIFixture()
+        let unsigned = try f.vib(sign: false)
+        for (role, code) in [(KeyChainRole.profileSigner, "chain.not-code-signing"), (.vibPartnerCA, "chain.signer-is-ca"), (.vibRootCA, "chain.not-digital-signature")] {
+            let r = try Run.hostattest(["vib", "sign", unsigned, "--key", Self.key(role), "--cert", Self.cert(role), "-o", f.dir.file("x.vib").path])
+            #expect(r.status == 2, "\(role)")
+            #expect(r.stderr.contains(code) && r.stderr.contains("VIB signing"), "\(role): \(r.stderr)")
+        }
+        let ok = try Run.hostattest(["vib", "sign", unsigned, "--key", Self.key(.vibPartnerSigner), "--cert", Self.cert(.vibPartnerSigner),
+                                     "--chain", Self.cert(.vibPartnerCA), "-o", f.dir.file("ok.vib").path])
+        #expect(ok.status == 0, "\(ok.stderr)")
     }
 
     @Test func olderTrustFileWithoutTheProfileRoleRefusesProfiles() throws {

@@ -27,10 +27,8 @@ struct ProfileSign: ParsableCommand {
         let bytes = try Files.readBytes(profile)
         do { _ = try ImageProfile(jsonBytes: bytes) } catch let e as ParseError { throw CLIError.parse(profile, e) }
         let signer = try SignerFiles.load(key: key, cert: cert, chain: chain)
-        let role = SignerPolicy.profileSigning.check(signer.certificate, component: cert)
-        guard role.isValid else {
-            throw CLIError.file(cert, "is not a profile signer: \(role.failures.map { "[\($0.code)] \($0.message)" }.joined(separator: "; ")); sign with profile-signer.key.pem and profile-signer.crt.pem of a chain made by `hostattest keys init`")
-        }
+        try SignerFiles.require(.profileSigning, signer.certificate, path: cert,
+                                hint: "only a profile signer may sign profiles: use profile-signer.key.pem and profile-signer.crt.pem of a chain made by `hostattest keys init`")
         let pem: String
         do {
             pem = try DetachedCMS.sign(content: bytes, key: signer.key, certificate: signer.certificate, chain: signer.chain,
