@@ -6,7 +6,7 @@
 # Makes a fresh signing key chain, builds and signs the sample boot images with it, inspects and
 # verifies them, then shows that a tampered image and a revoked (dbx) image are refused. Then it
 # verifies VIBs and the committed sample host image against its signed profile, and shows a
-# community VIB, a tampered VIB payload and a missing VIB refused. Every step
+# community VIB, a VIB key signing a profile, a tampered VIB payload and a missing VIB refused. Every step
 # says what it expects; the script checks each exit code and ends with a summary. Runs unattended
 # (no standard input) and exits non-zero if any step did not behave as expected.
 set -uo pipefail
@@ -191,6 +191,12 @@ check "refusal code is vib.acceptance-below-host" contains "vib.acceptance-below
 
 step "verify the whole host image against its signed profile (verify image)"
 expect 0 "host image verified: bootloader, kernel, boot.cfg, every VIB, completeness" "$HOSTATTEST" verify image "$image" --profile "$profile" --trust "$demo_trust"
+
+step "only the profile-signing role may sign a profile (a partner VIB key may not)"
+cp "$profile" "$work/partner.profile.json"
+expect 2 "profile sign refuses the partner VIB signer" "$HOSTATTEST" profile sign "$work/partner.profile.json" \
+  --key "$root/Keys/demo/vib-partner-signer.key.pem" --cert "$root/Keys/demo/vib-partner-signer.crt.pem" -o "$work/partner.profile.json.p7s"
+check "refusal names chain.not-profile-signing" contains "chain.not-profile-signing"
 
 step "a tampered VIB payload inside the image is refused"
 cp -r "$image" "$work/host-tampered"

@@ -5,7 +5,7 @@
 #   Scripts/make-sample-vibs.sh HOSTATTEST_BIN
 #
 # Needs: Keys/demo/ (from `hostattest keys init`: vib-{certified,accepted,partner}-{ca,signer}.{crt,key}.pem,
-# vib-root-ca.crt.pem, trust.json) and the boot files Images/demo-host/{bootx64.efi,kernel.efi,boot.cfg}.
+# profile-signer.{crt,key}.pem, profile-ca.crt.pem, vib-root-ca.crt.pem, trust.json) and the boot files Images/demo-host/{bootx64.efi,kernel.efi,boot.cfg}.
 # The script rewrites the `modules=` line of the image's boot.cfg to load the sample VIBs in boot order.
 # Every VIB in the image is signed at its declared level (certified, accepted or partner), so the image
 # verifies on a `partner` host. The community VIB (unsigned) is written to $EXTRA (default out/sample-vibs/)
@@ -23,7 +23,7 @@ MANIFESTS=${MANIFESTS:-$ROOT/Manifests}
 EXTRA=${EXTRA:-$ROOT/out/sample-vibs}
 TRUST=$KEYS/trust.json
 
-for f in "$TRUST" "$KEYS/vib-certified-signer.key.pem" "$IMAGE/bootx64.efi" "$IMAGE/kernel.efi" "$IMAGE/boot.cfg"; do
+for f in "$TRUST" "$KEYS/vib-certified-signer.key.pem" "$KEYS/profile-signer.key.pem" "$IMAGE/bootx64.efi" "$IMAGE/kernel.efi" "$IMAGE/boot.cfg"; do
     [ -f "$f" ] || { echo "make-sample-vibs: missing $f (run \`hostattest keys init\` and build the boot images first)" >&2; exit 2; }
 done
 
@@ -63,8 +63,9 @@ grep -q '^modules=' "$IMAGE/boot.cfg" || echo "modules=${modules% --- }" >> "$IM
 
 PROFILE=$MANIFESTS/demo-host.profile.json
 "$BIN" profile create "$IMAGE" -o "$PROFILE" --name demo-host --version 1.0.0 --host-acceptance partner
-"$BIN" profile sign "$PROFILE" --key "$KEYS/vib-certified-signer.key.pem" --cert "$KEYS/vib-certified-signer.crt.pem" \
-    --chain "$KEYS/vib-certified-ca.crt.pem" -o "$PROFILE.p7s"
+# Profiles have their own signing role: profile-signer (issued by profile-ca, its own EKU), anchored at `profile`.
+"$BIN" profile sign "$PROFILE" --key "$KEYS/profile-signer.key.pem" --cert "$KEYS/profile-signer.crt.pem" \
+    --chain "$KEYS/profile-ca.crt.pem" -o "$PROFILE.p7s"
 "$BIN" verify image "$IMAGE" --profile "$PROFILE" --trust "$TRUST"
 
 # The refusal the demo shows: a community VIB on a partner host.

@@ -39,5 +39,6 @@ static inline PKCS7_SIGNER_INFO *COpenSSL_sk_PKCS7_SIGNER_INFO_value(const STACK
 static inline int COpenSSL_sk_X509_ATTRIBUTE_num(const STACK_OF(X509_ATTRIBUTE) *sk) { return sk_X509_ATTRIBUTE_num(sk); }
 static inline X509_ATTRIBUTE *COpenSSL_sk_X509_ATTRIBUTE_value(const STACK_OF(X509_ATTRIBUTE) *sk, int i) { return sk_X509_ATTRIBUTE_value(sk, i); }
 static inline int COpenSSL_sk_ASN1_OBJECT_num(const STACK_OF(ASN1_OBJECT) *sk) { return sk_ASN1_OBJECT_num(sk); }
+static inline ASN1_OBJECT *COpenSSL_sk_ASN1_OBJECT_value(const STACK_OF(ASN1_OBJECT) *sk, int i) { return sk_ASN1_OBJECT_value(sk, i); }
 
 #endif

@@ -35,6 +35,7 @@ enum Output {
             lines.append("FAILED: \(subject) (\(report.failures.count) check\(report.failures.count == 1 ? "" : "s") failed)")
             for f in report.failures { lines.append("  ✗ \(f)") }
         }
+        for w in report.warnings { lines.append("  ! warning \(w)") }
         return lines.joined(separator: "\n")
     }
 

@@ -34,6 +34,7 @@ enum TrustLoader {
             bootVendor: try certs(file.bootVendor),
             vibRoot: try certs(file.vib?.root),
             vibLevels: levels,
+            profile: try certs(file.profile),
             dbxFiles: try (file.dbx ?? []).map { try Files.readBytes(resolve($0)) },
             demoOnly: file.demoOnly ?? false)
         if anchors.demoOnly {

@@ -15,9 +15,9 @@ import TestSupport
 
     func verify(_ image: MemoryImage, profile: ImageProfile) throws -> ImageVerification {
         let bytes = profile.encoded()
-        let signer = chain.signers[.certified]!
+        let signer = chain.profileSigner
         let sig = try DetachedCMS.sign(content: bytes, key: try chain.key(signer), certificate: try chain.cert(signer),
-                                       chain: [try chain.cert(chain.cas[.certified]!)])
+                                       chain: [try chain.cert(chain.profileCA)])
         return try ImageVerifier.verify(image: image.contents, profileBytes: bytes, profileSignature: Array(sig.utf8),
                                         trust: try chain.trust(), boot: boot)
     }

@@ -71,9 +71,9 @@ struct MemoryImage {
 
     func signed(_ p: ImageProfile, _ chain: VIBTestChain) throws -> ([UInt8], [UInt8]) {
         let bytes = p.encoded()
-        let signer = chain.signers[.certified]!
+        let signer = chain.profileSigner
         let sig = try DetachedCMS.sign(content: bytes, key: try chain.key(signer), certificate: try chain.cert(signer),
-                                       chain: [try chain.cert(chain.cas[.certified]!)])
+                                       chain: [try chain.cert(chain.profileCA)])
         return (bytes, Array(sig.utf8))
     }
 

@@ -115,13 +115,20 @@ import _CryptoExtras
         case .vibRootCA:
             #expect(basic == .isCertificateAuthority(maxPathLength: nil))
             #expect(keyUsage == KeyUsage(keyCertSign: true, cRLSign: true))
-        case .vibCertifiedCA, .vibAcceptedCA, .vibPartnerCA:
+        case .vibCertifiedCA, .vibAcceptedCA, .vibPartnerCA, .profileCA:
             #expect(basic == .isCertificateAuthority(maxPathLength: 0))
             #expect(keyUsage == KeyUsage(keyCertSign: true, cRLSign: true))
+            #expect(eku == nil)
         case .kernelSigner, .vibCertifiedSigner, .vibAcceptedSigner, .vibPartnerSigner:
             #expect(basic == .notCertificateAuthority)
             #expect(keyUsage == KeyUsage(digitalSignature: true))
             #expect(eku?.contains(.codeSigning) == true)
+        case .profileSigner:
+            // Its own usage and no other: it cannot sign VIBs, kernels or bootloaders.
+            #expect(basic == .notCertificateAuthority)
+            #expect(keyUsage == KeyUsage(digitalSignature: true))
+            let oid = try ASN1ObjectIdentifier(dotRepresentation: SignerPolicy.profileSigningOID)
+            #expect(eku.map(Array.init) == [ExtendedKeyUsage.Usage(oid: oid)])
         }
     }
 
@@ -233,6 +240,7 @@ import _CryptoExtras
         #expect(trust.vib?.files(for: .certified) == [KeyChainRole.vibCertifiedCA.certificateFile])
         #expect(trust.vib?.files(for: .accepted) == [KeyChainRole.vibAcceptedCA.certificateFile])
         #expect(trust.vib?.files(for: .partner) == [KeyChainRole.vibPartnerCA.certificateFile])
+        #expect(trust.profile == [KeyChainRole.profileCA.certificateFile])
         #expect(trust.dbx == [])
         let written = Set(chain.files.map(\.name))
         for file in trust.allFiles { #expect(written.contains(file), "\(file)") }
@@ -262,6 +270,7 @@ import _CryptoExtras
         (.vibCertifiedSigner, [.vibCertifiedCA]),
         (.vibAcceptedSigner, [.vibAcceptedCA]),
         (.vibPartnerSigner, [.vibPartnerCA]),
+        (.profileSigner, [.profileCA]),
     ])
     func chainValidatesWithRFC5280Policy(leaf: KeyChainRole, intermediates: [KeyChainRole]) async throws {
         let chain = try Self.chain()

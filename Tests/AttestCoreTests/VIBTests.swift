@@ -11,6 +11,9 @@ final class VIBTestChain: @unchecked Sendable {
     var cas: [AcceptanceLevel: TestPKI.Identity] = [:]
     var signers: [AcceptanceLevel: TestPKI.Identity] = [:]
     let rogueSigner: TestPKI.Identity
+    /// vib-root ─ profile-ca ─ profile-signer (EKU SignerPolicy.profileSigningOID), anchored as `profile`.
+    let profileCA: TestPKI.Identity
+    let profileSigner: TestPKI.Identity
 
     static let shared: Result<VIBTestChain, any Error> = Result { try VIBTestChain() }
     static func get() throws -> VIBTestChain { try shared.get() }
@@ -24,16 +27,18 @@ final class VIBTestChain: @unchecked Sendable {
         }
         let rogueRoot = try pki.root("rogue-root")
         rogueSigner = try pki.issue("rogue-signer", by: rogueRoot)
+        profileCA = try pki.issue("profile-ca", by: root, ca: true)
+        profileSigner = try pki.issue("profile-signer", by: profileCA, extendedKeyUsage: SignerPolicy.profileSigningOID)
     }
 
     func cert(_ id: TestPKI.Identity) throws -> X509Certificate { try X509Certificate.load(id.certPEM)[0] }
     func key(_ id: TestPKI.Identity) throws -> SigningKey { try SigningKey(pemEncoded: id.keyPEM) }
 
-    /// Per-level CAs as anchors, the root as vibRoot.
+    /// Per-level CAs as anchors, the root as vibRoot, the profile CA as `profile`.
     func trust() throws -> TrustAnchors {
         var levels: [AcceptanceLevel: [X509Certificate]] = [:]
         for (level, ca) in cas { levels[level] = [try cert(ca)] }
-        return TrustAnchors(vibRoot: [try cert(root)], vibLevels: levels)
+        return TrustAnchors(vibRoot: [try cert(root)], vibLevels: levels, profile: [try cert(profileCA)])
     }
 
     func sign(_ vib: [UInt8], with signer: TestPKI.Identity, chain: [TestPKI.Identity] = [], at time: Date = Date()) throws -> [UInt8] {

@@ -53,6 +53,7 @@ import X509
             (.vibCertifiedSigner, .vibRootCA, .vibCertifiedCA),
             (.vibAcceptedSigner, .vibRootCA, .vibAcceptedCA),
             (.vibPartnerSigner, .vibRootCA, .vibPartnerCA),
+            (.profileSigner, .vibRootCA, .profileCA),
         ]
         for c in chains {
             var args = ["verify", "-x509_strict", "-CAfile", Self.path(c.root.certificateFile)]

@@ -7,8 +7,8 @@ import TestSupport
 @Suite struct KeysInitTests {
     static let roles = [
         "platform-root", "boot-vendor-ca", "kernel-signer", "vib-root-ca",
-        "vib-certified-ca", "vib-accepted-ca", "vib-partner-ca",
-        "vib-certified-signer", "vib-accepted-signer", "vib-partner-signer",
+        "vib-certified-ca", "vib-accepted-ca", "vib-partner-ca", "profile-ca",
+        "vib-certified-signer", "vib-accepted-signer", "vib-partner-signer", "profile-signer",
     ]
 
     /// Runs `keys init` into a new sub-folder of a fresh temp dir; returns the temp dir and the folder.

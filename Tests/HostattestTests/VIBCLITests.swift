@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import AttestCore
 
 /// A temp dir with a VIB PKI (root → partner/community CAs → signers), a trust.json, a descriptor
 /// template and a gzip payload made by the real `gzip`.
@@ -11,14 +12,19 @@ final class VIBCLIFixture: @unchecked Sendable {
     let partnerCA: TestPKI.Identity
     let partnerSigner: TestPKI.Identity
     let certifiedCA: TestPKI.Identity
+    let profileCA: TestPKI.Identity
+    let profileSigner: TestPKI.Identity
 
     init() throws {
         root = try pki.root("vib-root")
         partnerCA = try pki.issue("vib-partner-ca", by: root, ca: true)
         certifiedCA = try pki.issue("vib-certified-ca", by: root, ca: true)
         partnerSigner = try pki.issue("vib-partner-signer", by: partnerCA)
+        profileCA = try pki.issue("profile-ca", by: root, ca: true)
+        profileSigner = try pki.issue("profile-signer", by: profileCA, extendedKeyUsage: SignerPolicy.profileSigningOID)
         let trust = """
-        {"format": "hostattest-trust/1", "vib": {"root": ["\(root.certPath)"], "partner": ["\(partnerCA.certPath)"], "certified": ["\(certifiedCA.certPath)"]}}
+        {"format": "hostattest-trust/1", "vib": {"root": ["\(root.certPath)"], "partner": ["\(partnerCA.certPath)"], "certified": ["\(certifiedCA.certPath)"]},
+         "profile": ["\(profileCA.certPath)"]}
         """
         try trust.write(to: dir.file("trust.json"), atomically: true, encoding: .utf8)
         try Data("payload bytes of the demo driver\n".utf8).write(to: dir.file("netdemo"))
@@ -157,12 +163,12 @@ final class VIBCLIFixture: @unchecked Sendable {
          "bootConfig":{"path":"boot.cfg","sha256":"\(String(repeating: "e", count: 64))","prefix":"","kernel":"kernel.efi","kernelOptions":"","modules":[]},"modules":[]}
         """
         try json.write(toFile: profile, atomically: true, encoding: .utf8)
-        let s = try Run.hostattest(["profile", "sign", profile, "--key", f.partnerSigner.keyPath, "--cert", f.partnerSigner.certPath, "--chain", f.partnerCA.certPath])
+        let s = try Run.hostattest(["profile", "sign", profile, "--key", f.profileSigner.keyPath, "--cert", f.profileSigner.certPath, "--chain", f.profileCA.certPath])
         #expect(s.status == 0, "\(s.stderr)")
         let v = try Run.process("openssl", ["cms", "-verify", "-binary", "-inform", "PEM", "-in", profile + ".p7s", "-content", profile,
                                             "-CAfile", f.root.certPath, "-purpose", "any", "-out", "/dev/null"])
         #expect(v.status == 0, "\(v.stderr)")
-        let bad = try Run.hostattest(["profile", "sign", f.dir.file("netdemo").path, "--key", f.partnerSigner.keyPath, "--cert", f.partnerSigner.certPath])
+        let bad = try Run.hostattest(["profile", "sign", f.dir.file("netdemo").path, "--key", f.profileSigner.keyPath, "--cert", f.profileSigner.certPath])
         #expect(bad.status == 2)
         // A format /1 profile is not signed: it does not bind every file the bootloader loads.
         try json.replacingOccurrences(of: "image-profile/2", with: "image-profile/1").write(toFile: profile, atomically: true, encoding: .utf8)

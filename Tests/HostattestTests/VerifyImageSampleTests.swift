@@ -70,7 +70,7 @@ import TestSupport
             {"format": "hostattest-trust/1", "platform": ["\(k)/platform-root.crt.pem"], "bootVendor": ["\(k)/boot-vendor-ca.crt.pem"],
              "vib": {"root": ["\(k)/vib-root-ca.crt.pem"], "certified": ["\(k)/vib-certified-ca.crt.pem"],
                      "accepted": ["\(k)/vib-accepted-ca.crt.pem"], "partner": ["\(k)/vib-partner-ca.crt.pem"]},
-             "dbx": ["dbx.txt"]}
+             "profile": ["\(k)/profile-ca.crt.pem"], "dbx": ["dbx.txt"]}
             """
             try json.write(to: dir.file("trust.json"), atomically: true, encoding: .utf8)
             trust = dir.file("trust.json").path
@@ -148,9 +148,9 @@ import TestSupport
         let profile = try ImageProfile(jsonBytes: Array(try Data(contentsOf: URL(fileURLWithPath: c.profile))))
         #expect(profile.modules.first?.path == "features.gz" && profile.modules.first?.kind == .file)
         let k = VerifyImageSampleTests.keys
-        let sign = try Run.hostattest(["profile", "sign", c.profile, "--key", k.appendingPathComponent("vib-certified-signer.key.pem").path,
-                                       "--cert", k.appendingPathComponent("vib-certified-signer.crt.pem").path,
-                                       "--chain", k.appendingPathComponent("vib-certified-ca.crt.pem").path, "-o", c.profile + ".p7s"])
+        let sign = try Run.hostattest(["profile", "sign", c.profile, "--key", k.appendingPathComponent("profile-signer.key.pem").path,
+                                       "--cert", k.appendingPathComponent("profile-signer.crt.pem").path,
+                                       "--chain", k.appendingPathComponent("profile-ca.crt.pem").path, "-o", c.profile + ".p7s"])
         #expect(sign.status == 0, "\(sign.stderr)")
         #expect(try c.verify().status == 0)
         try Data("feature flags EVIL\n".utf8).write(to: URL(fileURLWithPath: c.image + "/features.gz"))
@@ -197,6 +197,13 @@ import TestSupport
         try c.trustWithDBX(try String(contentsOf: Self.keys.appendingPathComponent("vib-accepted-signer.crt.pem"), encoding: .utf8))
         let r = try c.verify()
         #expect(r.status == 1 && r.codes == ["vib.signer-revoked"], "\(r.codes) \(r.stderr)")
+    }
+
+    @Test func revokedProfileSigner() throws {
+        let c = try Copy()
+        try c.trustWithDBX(try String(contentsOf: Self.keys.appendingPathComponent("profile-signer.crt.pem"), encoding: .utf8))
+        let r = try c.verify()
+        #expect(r.status == 1 && r.codes == ["profile.signer-revoked"], "\(r.codes) \(r.stderr)")
     }
 
     @Test func revokedBootloaderDigest() throws {

@@ -23,7 +23,7 @@ import AttestIO
                                               image: try ImageDirectory.open(dir.path), boot: PlaceholderBootVerifier())
         let path = f.dir.file("t.profile.json").path
         try Data(profile.encoded()).write(to: URL(fileURLWithPath: path))
-        let s = try Run.hostattest(["profile", "sign", path, "--key", f.partnerSigner.keyPath, "--cert", f.partnerSigner.certPath, "--chain", f.partnerCA.certPath])
+        let s = try Run.hostattest(["profile", "sign", path, "--key", f.profileSigner.keyPath, "--cert", f.profileSigner.certPath, "--chain", f.profileCA.certPath])
         guard s.status == 0 else { throw CLIStepFailed(step: "profile sign", output: s.stderr) }
         return (dir.path, path)
     }

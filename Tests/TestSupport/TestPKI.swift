@@ -60,6 +60,21 @@ public final class TestPKI: @unchecked Sendable {
         return Identity(name: name, certPath: cert, keyPath: keyPath)
     }
 
+    /// A certificate issued by `issuer` with exactly the given extension lines (openssl `-extfile`
+    /// syntax, e.g. `keyUsage=critical,keyEncipherment`), for odd certificates in refusal tests.
+    /// Subject and authority key identifiers are always added.
+    public func issue(_ name: String, by issuer: Identity, extensions: [String], key: KeyType = .p256, days: Int = 1825) throws -> Identity {
+        let cert = dir.file("\(name).crt.pem").path, keyPath = dir.file("\(name).key.pem").path
+        let csr = dir.file("\(name).csr").path, ext = dir.file("\(name).ext").path
+        try openssl(["req", "-new"] + keyArgs(key) + ["-nodes", "-keyout", keyPath, "-out", csr, "-subj", "/CN=\(name)/O=hostattest tests"])
+        let lines = ["subjectKeyIdentifier=hash", "authorityKeyIdentifier=keyid"] + extensions
+        try lines.joined(separator: "\n").write(toFile: ext, atomically: true, encoding: .utf8)
+        serial += 1
+        try openssl(["x509", "-req", "-in", csr, "-CA", issuer.certPath, "-CAkey", issuer.keyPath, "-set_serial", "\(serial)",
+                     "-days", "\(days)", "-sha256", "-extfile", ext, "-out", cert])
+        return Identity(name: name, certPath: cert, keyPath: keyPath)
+    }
+
     private func openssl(_ args: [String]) throws {
         let r = try Run.process("openssl", args)
         guard r.status == 0 else {

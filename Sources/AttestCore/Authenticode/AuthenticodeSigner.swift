@@ -13,13 +13,19 @@ public struct AuthenticodeSigner {
     let key: SigningKey
     let certificate: X509Certificate
     let chain: [X509Certificate]
-    public let digestAlgorithm: DigestAlgorithm = .sha256
+    /// SHA-256 for every signature hostattest makes; other algorithms only through the internal
+    /// initialiser (tests of the verifier's weak-algorithm refusal).
+    public let digestAlgorithm: DigestAlgorithm
 
     /// - Parameters:
     ///   - key: the signer's private key (RSA or EC).
     ///   - certificate: the signer certificate; its public key must match `key`.
     ///   - chain: intermediate certificates to carry in the signature.
     public init(key: SigningKey, certificate: X509Certificate, chain: [X509Certificate] = []) throws {
+        try self.init(key: key, certificate: certificate, chain: chain, digestAlgorithm: .sha256)
+    }
+
+    init(key: SigningKey, certificate: X509Certificate, chain: [X509Certificate] = [], digestAlgorithm: DigestAlgorithm) throws {
         guard AuthenticodeCrypto.isRSA(key) || AuthenticodeCrypto.isEC(key) else {
             throw ParseError("Private key", "only RSA and EC keys can sign Authenticode (got \(key.algorithmDescription))", code: "authenticode.unsupported-key")
         }
@@ -29,6 +35,7 @@ public struct AuthenticodeSigner {
         self.key = key
         self.certificate = certificate
         self.chain = chain
+        self.digestAlgorithm = digestAlgorithm
     }
 
     /// Returns the signed image. Without `append`, an existing certificate table is replaced; with

@@ -6,7 +6,9 @@ import Foundation
 /// Failure codes: `authenticode.unsigned`, `authenticode.malformed`, `authenticode.unsupported-type`,
 /// `authenticode.digest-mismatch`, `authenticode.signature-invalid`, `authenticode.signer-missing`,
 /// `chain.untrusted`, `chain.expired`, `chain.not-yet-valid`, `chain.not-code-signing`, `chain.*`,
-/// `dbx.digest-revoked`, `dbx.certificate-revoked`.
+/// `dbx.digest-revoked`, `dbx.certificate-revoked`, `authenticode.weak-digest`,
+/// `authenticode.weak-signer-digest`; and the ``CertificateTableAudit`` codes (`pe.cert-*`), as
+/// warnings unless ``AuthenticodeOptions/strictCertificateTable``.
 public enum AuthenticodeVerifier {
     /// - Parameters:
     ///   - image: the parsed image.
@@ -14,9 +16,11 @@ public enum AuthenticodeVerifier {
     ///   - dbx: digests and certificates that revoke.
     ///   - time: validity periods are ignored by default (firmware practice).
     ///   - component: names the image in findings (e.g. its file name).
+    ///   - options: weak algorithms and certificate-table strictness (``AuthenticodeOptions``).
     ///   - onRangeHashed: called after each hashed chunk (progress, or releasing mapped pages).
     public static func verify(_ image: PEImage, anchors: [X509Certificate], dbx: DenyList = .empty,
                               time: CertificateTimePolicy = .ignoreValidity, component: String = "PE image",
+                              options: AuthenticodeOptions = AuthenticodeOptions(),
                               onRangeHashed: ((Range<Int>) -> Void)? = nil) -> AuthenticodeVerification {
         // Parse every signature first so one pass over the image computes every digest needed.
         var parsed: [(Int, Result<AuthenticodeSignature, ParseError>)] = []
@@ -61,7 +65,7 @@ public enum AuthenticodeVerifier {
                 result.signedDigest = signature.imageDigest.hex
                 result.signerSubject = signature.signerSubjectName
                 result.signerIssuer = signature.signerIssuerName
-                let chain = check(signature, digests: digests, anchors: anchors, time: time, name: name, report: &r)
+                let chain = check(signature, digests: digests, anchors: anchors, time: time, options: options, name: name, report: &r)
                 result.chain = chain.map(\.subject)
                 // A revoked certificate anywhere in this signature's chain revokes the image.
                 var seen: [[UInt8]] = []
@@ -85,6 +89,13 @@ public enum AuthenticodeVerifier {
         if firstValid == nil { final.failures = report.failures }
         final.failures += revoked.failures
         if revoked.isValid && !dbx.isEmpty { final.pass("neither the image digest nor any signer certificate is in the deny list") }
+        let hidden = CertificateTableAudit.findings(in: image, component: component)
+        if options.strictCertificateTable {
+            final.failures += hidden
+        } else {
+            final.warnings += hidden
+        }
+        if hidden.isEmpty && image.certificateTable != nil { final.pass("the certificate table holds only signatures and their padding") }
         var verified: VerifiedPEImage? = nil
         if final.isValid, let (index, chain) = firstValid {
             verified = VerifiedPEImage(image: image, authenticodeSHA256: digests[.sha256] ?? [], signatureIndex: index, chain: chain)
@@ -94,13 +105,24 @@ public enum AuthenticodeVerifier {
 
     /// Convenience: parse and verify bytes. Malformed images throw ``ParseError``.
     public static func verify(bytes: Data, anchors: [X509Certificate], dbx: DenyList = .empty,
-                              time: CertificateTimePolicy = .ignoreValidity, component: String = "PE image") throws -> AuthenticodeVerification {
-        verify(try PEImage(bytes: bytes), anchors: anchors, dbx: dbx, time: time, component: component)
+                              time: CertificateTimePolicy = .ignoreValidity, component: String = "PE image",
+                              options: AuthenticodeOptions = AuthenticodeOptions()) throws -> AuthenticodeVerification {
+        verify(try PEImage(bytes: bytes), anchors: anchors, dbx: dbx, time: time, component: component, options: options)
     }
 
     /// The checks of one signature; returns the chain built (signer first) when there is one.
     static func check(_ signature: AuthenticodeSignature, digests: [DigestAlgorithm: [UInt8]], anchors: [X509Certificate],
-                      time: CertificateTimePolicy, name: String, report r: inout VerificationReport) -> [X509Certificate] {
+                      time: CertificateTimePolicy, options: AuthenticodeOptions, name: String,
+                      report r: inout VerificationReport) -> [X509Certificate] {
+        // 0. SHA-1 is collision-broken: a SHA-1 image digest or signer digest is refused unless allowed.
+        if !options.allowWeakAlgorithms {
+            if signature.digestAlgorithm == .sha1 {
+                r.fail("authenticode.weak-digest", "the signature names a SHA-1 Authenticode digest of the image (SpcIndirectDataContent DigestInfo); SHA-256 or stronger is required (--allow-weak-algorithms accepts it)", component: name)
+            }
+            if signature.signerDigestAlgorithm == .sha1 {
+                r.fail("authenticode.weak-signer-digest", "the signer signs a SHA-1 digest of its attributes (SignerInfo digestAlgorithm); SHA-256 or stronger is required (--allow-weak-algorithms accepts it)", component: name)
+            }
+        }
         // 1. The signed digest must be the image's digest.
         let actual = digests[signature.digestAlgorithm] ?? []
         r.check(ConstantTime.equal(actual, signature.imageDigest),
@@ -149,8 +171,23 @@ public enum AuthenticodeVerifier {
         // 3. The chain to a trust anchor, with code-signing usage.
         let untrusted = signature.certificates.filter { $0 != signerDER }.compactMap { try? X509Certificate(derEncoded: $0) }
         let chain = ChainVerifier.verify(signer: signer, untrusted: untrusted, anchors: anchors, time: time,
-                                         requireCodeSigning: true, component: name)
+                                         policy: .authenticode, component: name)
         r.merge(chain.report)
         return chain.chain.isEmpty ? [signer] : chain.chain
+    }
+}
+
+/// How strictly ``AuthenticodeVerifier`` judges what UEFI firmware tolerates.
+public struct AuthenticodeOptions: Sendable, Hashable {
+    /// Accept SHA-1 image digests and SHA-1 signer digests (refused by default:
+    /// `authenticode.weak-digest`, `authenticode.weak-signer-digest`).
+    public var allowWeakAlgorithms: Bool
+    /// Refuse an image whose certificate table hides data (``CertificateTableAudit``); by default
+    /// those findings are warnings.
+    public var strictCertificateTable: Bool
+
+    public init(allowWeakAlgorithms: Bool = false, strictCertificateTable: Bool = false) {
+        self.allowWeakAlgorithms = allowWeakAlgorithms
+        self.strictCertificateTable = strictCertificateTable
     }
 }

@@ -26,7 +26,9 @@ public struct AuthenticodeBootVerifier: BootComponentVerifier {
             r.fail("authenticode.malformed", "not a PE image: \(error)", component: component)
             return BootComponentVerification(report: r)
         }
-        let v = AuthenticodeVerifier.verify(pe, anchors: anchors, dbx: dbx, component: component)
+        // The deployment gate is strict: no SHA-1, and no data hidden in a certificate table.
+        let v = AuthenticodeVerifier.verify(pe, anchors: anchors, dbx: dbx, component: component,
+                                            options: AuthenticodeOptions(allowWeakAlgorithms: false, strictCertificateTable: true))
         var report = v.report
         var vendor: X509Certificate? = nil
         if wantVendor {

@@ -33,8 +33,10 @@ public enum ImageVerifier {
         do { cfg = try BootConfig(bytes: image.bootConfig) } catch { throw ImageInputError(file: ImageContents.bootConfigPath, error: error) }
         var result = ImageVerification(image: imageName, profile: profileName, components: [], report: VerificationReport())
 
-        result.add(kind: "profile", name: profileName,
-                   verifyProfileSignature(profileBytes, profileSignature, name: profileName, trust: trust, revoked: revoked, options: options))
+        // 1. The profile's own signature: a profile signer under a `profile` anchor (ProfileSignatureVerifier).
+        let pr = ProfileSignatureVerifier.verify(profileBytes: profileBytes, signature: profileSignature, trust: trust,
+                                                 revoked: revoked, time: options.time, component: profileName).report
+        result.add(kind: "profile", name: profileName, pr)
 
         // Bootloader: the fixed path firmware loads.
         let blName = ImageContents.bootloaderPath
@@ -76,31 +78,6 @@ public enum ImageVerifier {
             Finding("image.file-unreferenced", "in the image but nothing loads it (not verified)", component: $0)
         }
         return result
-    }
-
-    static func verifyProfileSignature(_ bytes: [UInt8], _ signature: [UInt8]?, name: String, trust: TrustAnchors,
-                                       revoked: VIBRevocations, options: Options) -> VerificationReport {
-        var pr = VerificationReport()
-        guard let sig = signature, sig.contains(where: { !$0.isASCIIWhitespace }) else {
-            pr.fail("profile.unsigned", "the profile has no signature (.p7s)", component: name)
-            return pr
-        }
-        do {
-            let signature = try DetachedCMSSignature(bytes: sig)
-            // Anchored at the VIB root CA(s) when configured, else at any VIB level CA.
-            let anchors = trust.vibRoot.isEmpty ? trust.vibAnchors(atLeast: .partner) : trust.vibRoot
-            let v = signature.verify(content: bytes, anchors: anchors, time: options.time, requireCodeSigning: options.requireCodeSigning, component: name)
-            pr.merge(v.report)
-            if v.isValid { pr.pass("profile signed by \(v.signer?.subject ?? "?")") } else {
-                pr.fail("profile.signature-invalid", "the profile's signature does not verify", component: name)
-            }
-            if let signer = v.signer, revoked.isRevoked(signer) {
-                pr.fail("profile.signer-revoked", "profile signer \(signer.subject) is revoked (dbx)", component: name)
-            }
-        } catch {
-            pr.fail("profile.signature-invalid", "the profile signature is not a CMS signature: \(error)", component: name)
-        }
-        return pr
     }
 
     static func checkBootConfig(_ bytes: [UInt8], _ cfg: BootConfig, _ profile: ImageProfile) -> VerificationReport {

@@ -4,6 +4,7 @@ extension GeneratedKeyChain {
     /// - `platform`: anchors for bootloaders (the UEFI db role);
     /// - `bootVendor`: the vendor certificate a bootloader must carry in `.vendor_cert`;
     /// - `vib.<level>`: the pinned CA for each signed acceptance level (need not be self-signed);
+    /// - `profile`: the profile CA, the only anchor for image-profile signatures;
     /// - `dbx`: deny-list files (none for a fresh chain).
     public var trustJSON: String {
         func list(_ roles: [KeyChainRole]) -> String {
@@ -21,6 +22,7 @@ extension GeneratedKeyChain {
             "accepted": \(list([.vibAcceptedCA])),
             "partner": \(list([.vibPartnerCA]))
           },
+          "profile": \(list([.profileCA])),
           "dbx": []
         }
 

@@ -5,7 +5,8 @@ import X509
 import _CryptoExtras
 
 /// Generates the hostattest signing key chain: the UEFI-style platform root, the boot vendor CA with its
-/// kernel signer, and the VIB hierarchy (root, one CA per acceptance level, one signer per CA).
+/// kernel signer, and the VIB hierarchy (root, one CA per acceptance level, one signer per CA, and the
+/// profile CA with its profile signer).
 ///
 /// Pure: returns PEM text; takes the time as an argument. Keys come from the system's secure random
 /// generator (through swift-crypto).
@@ -126,13 +127,19 @@ public enum KeyChain {
         case .vibRootCA:
             list.append(try .init(BasicConstraints.isCertificateAuthority(maxPathLength: nil), critical: true))
             list.append(try .init(KeyUsage(keyCertSign: true, cRLSign: true), critical: true))
-        case .vibCertifiedCA, .vibAcceptedCA, .vibPartnerCA:
+        case .vibCertifiedCA, .vibAcceptedCA, .vibPartnerCA, .profileCA:
             list.append(try .init(BasicConstraints.isCertificateAuthority(maxPathLength: 0), critical: true))
             list.append(try .init(KeyUsage(keyCertSign: true, cRLSign: true), critical: true))
         case .kernelSigner, .vibCertifiedSigner, .vibAcceptedSigner, .vibPartnerSigner:
             list.append(try .init(BasicConstraints.notCertificateAuthority, critical: true))
             list.append(try .init(KeyUsage(digitalSignature: true), critical: true))
             list.append(try .init(ExtendedKeyUsage([.codeSigning]), critical: false))
+        case .profileSigner:
+            // Its own usage, not codeSigning: this key signs image profiles and nothing else.
+            list.append(try .init(BasicConstraints.notCertificateAuthority, critical: true))
+            list.append(try .init(KeyUsage(digitalSignature: true), critical: true))
+            let oid = try ASN1ObjectIdentifier(dotRepresentation: SignerPolicy.profileSigningOID)
+            list.append(try .init(ExtendedKeyUsage([.init(oid: oid)]), critical: false))
         }
         list.append(try .init(ski, critical: false))
         if let aki {

@@ -8,7 +8,8 @@
 /// vib-root-ca (self-signed)
 ///   ├─ vib-certified-ca ─ vib-certified-signer        VIB acceptance level "certified"
 ///   ├─ vib-accepted-ca  ─ vib-accepted-signer         VIB acceptance level "accepted"
-///   └─ vib-partner-ca   ─ vib-partner-signer          VIB acceptance level "partner"
+///   ├─ vib-partner-ca   ─ vib-partner-signer          VIB acceptance level "partner"
+///   └─ profile-ca       ─ profile-signer              image profiles (EKU SignerPolicy.profileSigningOID)
 /// ```
 public enum KeyChainRole: String, CaseIterable, Sendable, Codable {
     case platformRoot = "platform-root"
@@ -18,9 +19,11 @@ public enum KeyChainRole: String, CaseIterable, Sendable, Codable {
     case vibCertifiedCA = "vib-certified-ca"
     case vibAcceptedCA = "vib-accepted-ca"
     case vibPartnerCA = "vib-partner-ca"
+    case profileCA = "profile-ca"
     case vibCertifiedSigner = "vib-certified-signer"
     case vibAcceptedSigner = "vib-accepted-signer"
     case vibPartnerSigner = "vib-partner-signer"
+    case profileSigner = "profile-signer"
 
     /// Where a certificate sits in its chain.
     public enum Kind: String, Sendable, Codable {
@@ -44,18 +47,19 @@ public enum KeyChainRole: String, CaseIterable, Sendable, Codable {
         switch self {
         case .platformRoot, .bootVendorCA, .vibRootCA: nil
         case .kernelSigner: .bootVendorCA
-        case .vibCertifiedCA, .vibAcceptedCA, .vibPartnerCA: .vibRootCA
+        case .vibCertifiedCA, .vibAcceptedCA, .vibPartnerCA, .profileCA: .vibRootCA
         case .vibCertifiedSigner: .vibCertifiedCA
         case .vibAcceptedSigner: .vibAcceptedCA
         case .vibPartnerSigner: .vibPartnerCA
+        case .profileSigner: .profileCA
         }
     }
 
     public var kind: Kind {
         switch self {
         case .platformRoot, .bootVendorCA, .vibRootCA: .root
-        case .vibCertifiedCA, .vibAcceptedCA, .vibPartnerCA: .intermediate
-        case .kernelSigner, .vibCertifiedSigner, .vibAcceptedSigner, .vibPartnerSigner: .leaf
+        case .vibCertifiedCA, .vibAcceptedCA, .vibPartnerCA, .profileCA: .intermediate
+        case .kernelSigner, .vibCertifiedSigner, .vibAcceptedSigner, .vibPartnerSigner, .profileSigner: .leaf
         }
     }
 
@@ -81,6 +85,8 @@ public enum KeyChainRole: String, CaseIterable, Sendable, Codable {
         case .vibCertifiedSigner: "VIB Certified Signer"
         case .vibAcceptedSigner: "VIB Accepted Signer"
         case .vibPartnerSigner: "VIB Partner Signer"
+        case .profileCA: "Profile CA"
+        case .profileSigner: "Profile Signer"
         }
     }
 
@@ -99,7 +105,7 @@ public enum KeyChainRole: String, CaseIterable, Sendable, Codable {
         case .kernelSigner:
             "Leaf issued by boot-vendor-ca: signs the kernel (kernel.efi)."
         case .vibRootCA:
-            "Self-signed root of the VIB signing hierarchy: issues one CA per acceptance level. Listed as `vib.root` in trust.json."
+            "Self-signed root of the VIB signing hierarchy: issues one CA per acceptance level and the profile CA. Listed as `vib.root` in trust.json (informational: nothing is anchored at it)."
         case .vibCertifiedCA:
             "Intermediate CA (pathLen 0) for VIBs at acceptance level `certified`. Pinned as `vib.certified` in trust.json."
         case .vibAcceptedCA:
@@ -112,6 +118,10 @@ public enum KeyChainRole: String, CaseIterable, Sendable, Codable {
             "Leaf issued by vib-accepted-ca: signs VIBs at acceptance level `accepted`."
         case .vibPartnerSigner:
             "Leaf issued by vib-partner-ca: signs VIBs at acceptance level `partner`."
+        case .profileCA:
+            "Intermediate CA (pathLen 0) that issues image-profile signers only. Pinned as `profile` in trust.json: the only anchor for profile signatures."
+        case .profileSigner:
+            "Leaf issued by profile-ca with the image-profile-signing extended key usage (\(SignerPolicy.profileSigningOID)) and no other: signs image profiles (`profile sign`), and nothing else."
         }
     }
 }

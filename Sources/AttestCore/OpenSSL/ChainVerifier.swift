@@ -22,26 +22,26 @@ public struct ChainVerification: Sendable {
 /// any anchor may be a pinned certificate that is not self-signed (an intermediate trusted
 /// directly, `X509_V_FLAG_PARTIAL_CHAIN`), and validity periods are checked only on request.
 public enum ChainVerifier {
+    /// As ``verify(signer:untrusted:anchors:time:policy:component:)`` with ``SignerPolicy/authenticode``
+    /// when `requireCodeSigning` (code signing where the certificate restricts usage), else
+    /// ``SignerPolicy/unrestricted``.
+    public static func verify(signer: X509Certificate, untrusted: [X509Certificate] = [], anchors: [X509Certificate],
+                              time: CertificateTimePolicy, requireCodeSigning: Bool, component: String) -> ChainVerification {
+        verify(signer: signer, untrusted: untrusted, anchors: anchors, time: time,
+               policy: requireCodeSigning ? .authenticode : .unrestricted, component: component)
+    }
+
     /// - Parameters:
     ///   - signer: the end-entity certificate whose key made the signature.
     ///   - untrusted: other certificates carried with the signature (intermediates); never anchors.
     ///   - anchors: the only certificates trusted. An empty list trusts nothing.
     ///   - time: whether and when validity periods are enforced.
-    ///   - requireCodeSigning: the signer must allow code signing where it restricts usage (EKU
-    ///     codeSigning if an EKU extension is present; digitalSignature if key usage is present).
+    ///   - policy: the usage rules of the role the signer signs for (``SignerPolicy``).
     ///   - component: names the signed thing in findings.
     public static func verify(signer: X509Certificate, untrusted: [X509Certificate] = [], anchors: [X509Certificate],
-                              time: CertificateTimePolicy, requireCodeSigning: Bool, component: String) -> ChainVerification {
-        var report = VerificationReport()
+                              time: CertificateTimePolicy, policy: SignerPolicy, component: String) -> ChainVerification {
+        var report = policy.check(signer, component: component)
         var chain: [X509Certificate] = []
-        if requireCodeSigning {
-            if signer.allowsCodeSigning == false {
-                report.fail("chain.not-code-signing", "signer \(signer.subject) has an extended key usage that does not allow code signing", component: component)
-            }
-            if signer.allowsDigitalSignature == false {
-                report.fail("chain.not-code-signing", "signer \(signer.subject) has a key usage that does not allow digital signatures", component: component)
-            }
-        }
         guard !anchors.isEmpty else {
             report.fail("chain.untrusted", "no trust anchors were given, so signer \(signer.subject) cannot be trusted", component: component)
             return ChainVerification(report: report, chain: [])

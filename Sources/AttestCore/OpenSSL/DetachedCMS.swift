@@ -116,6 +116,14 @@ public final class DetachedCMSSignature: @unchecked Sendable {
     /// chain (``ChainVerifier``). A ``VerifiedCMSSignature`` is produced only when all pass.
     public func verify(content: [UInt8], anchors: [X509Certificate], time: SignatureTimeRule,
                        requireCodeSigning: Bool, component: String) -> DetachedCMSVerification {
+        verify(content: content, anchors: anchors, time: time,
+               policy: requireCodeSigning ? .authenticode : .unrestricted, component: component)
+    }
+
+    /// As above, with the signer held to `policy` (``SignerPolicy/vibSigning``,
+    /// ``SignerPolicy/profileSigning``, …).
+    public func verify(content: [UInt8], anchors: [X509Certificate], time: SignatureTimeRule,
+                       policy: SignerPolicy, component: String) -> DetachedCMSVerification {
         var report = VerificationReport()
         guard content.count <= Int(Int32.max) else {
             report.fail("signature.content-too-large", "the signed content is \(content.count) bytes, more than a detached signature is checked over here", component: component)
@@ -164,21 +172,21 @@ public final class DetachedCMSSignature: @unchecked Sendable {
         let signingTime = untrustedSigningTime
         var chain: [X509Certificate] = []
         if let signer {
-            let policy: CertificateTimePolicy
+            let timePolicy: CertificateTimePolicy
             switch time {
-            case .ignoreValidity: policy = .ignoreValidity
-            case .at(let date): policy = .at(date)
+            case .ignoreValidity: timePolicy = .ignoreValidity
+            case .at(let date): timePolicy = .at(date)
             case .signingTime:
                 if let signingTime {
-                    policy = .at(signingTime)
+                    timePolicy = .at(signingTime)
                 } else {
                     report.fail("signature.no-signing-time", "the signature has no signingTime attribute to judge certificate validity at", component: component)
-                    policy = .ignoreValidity
+                    timePolicy = .ignoreValidity
                 }
             }
             let others = untrustedCertificates.filter { $0 != signer }
-            let result = ChainVerifier.verify(signer: signer, untrusted: others, anchors: anchors, time: policy,
-                                              requireCodeSigning: requireCodeSigning, component: component)
+            let result = ChainVerifier.verify(signer: signer, untrusted: others, anchors: anchors, time: timePolicy,
+                                              policy: policy, component: component)
             report.merge(result.report)
             chain = result.chain
         }

@@ -22,12 +22,25 @@ public struct QuoteVerifier: Sendable {
     ///   - checkAKAttributes: apply ``AKPolicy`` when the key is a TPM public area.
     ///   - allowWeakAlgorithms: accept SHA-1 quote signatures and RSA AKs below
     ///     ``minimumRSABits``; refused by default (`quote.weak-hash`, `ak.weak-key`).
-    public init(attestationKey: AttestationKey, checkAKAttributes: Bool = true, allowWeakAlgorithms: Bool = false) {
+    ///   - requireAKAttributes: refuse when the AK's TPM attributes cannot be checked (a PEM key carries
+    ///     none). By default that is a warning, `ak.attributes-unchecked`, never a silent pass.
+    public init(attestationKey: AttestationKey, checkAKAttributes: Bool = true, allowWeakAlgorithms: Bool = false,
+                requireAKAttributes: Bool = false) {
         self.attestationKey = attestationKey
         self.allowWeakAlgorithms = allowWeakAlgorithms
         var report = VerificationReport()
         if checkAKAttributes, let area = attestationKey.publicArea {
             report = AKPolicy.check(area)
+        } else {
+            let why = attestationKey.publicArea == nil
+                ? "the attestation key was given as a bare public key (PEM), which carries no TPM attributes"
+                : "the attestation key's attribute check was turned off"
+            let message = "\(why): nothing shows that it is restricted, fixedTPM, fixedParent and sensitiveDataOrigin, i.e. that a TPM made this quote; give the TPM2B_PUBLIC (tpm2_createak -u) to check them"
+            if requireAKAttributes {
+                report.fail("ak.attributes-unchecked", message, component: "attestation key")
+            } else {
+                report.warn("ak.attributes-unchecked", message, component: "attestation key")
+            }
         }
         if !allowWeakAlgorithms, case .rsa(let key) = attestationKey.verifier, key.bits < Self.minimumRSABits {
             report.fail("ak.weak-key", "the AK is RSA \(key.bits), below the \(Self.minimumRSABits)-bit minimum", component: "attestation key")

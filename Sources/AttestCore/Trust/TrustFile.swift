@@ -8,7 +8,13 @@ import Foundation
 ///   "platform": ["platform-root.crt.pem"], "bootVendor": ["boot-vendor-ca.crt.pem"],
 ///   "vib": { "root": ["vib-root-ca.crt.pem"], "certified": ["vib-certified-ca.crt.pem"],
 ///            "accepted": ["vib-accepted-ca.crt.pem"], "partner": ["vib-partner-ca.crt.pem"] },
-///   "dbx": [] }
+///   "profile": ["profile-ca.crt.pem"], "dbx": [] }
+/// ```
+///
+/// `profile` is optional in the file format, so a trust.json written before the role existed still
+/// loads; but with no `profile` anchor no image profile verifies (`profile.no-trust-for-profiles`):
+/// profiles are never anchored at the VIB CAs.
+/// ```
 /// ```
 public struct TrustFile: Sendable, Hashable, Codable {
     public static let formatIdentifier = "hostattest-trust/1"
@@ -46,20 +52,24 @@ public struct TrustFile: Sendable, Hashable, Codable {
     public var bootVendor: [String]?
     /// Anchors per signed VIB acceptance level.
     public var vib: VIBRoles?
+    /// Anchors for image-profile signatures (the profile CA). Absent in trust files made before the
+    /// role existed: then no profile verifies.
+    public var profile: [String]?
     /// Deny-list files (Authenticode digests and certificates), as for `--dbx`.
     public var dbx: [String]?
 
     public init(format: String = TrustFile.formatIdentifier, demoOnly: Bool? = nil, platform: [String]? = nil,
-                bootVendor: [String]? = nil, vib: VIBRoles? = nil, dbx: [String]? = nil) {
+                bootVendor: [String]? = nil, vib: VIBRoles? = nil, profile: [String]? = nil, dbx: [String]? = nil) {
         self.format = format
         self.demoOnly = demoOnly
         self.platform = platform
         self.bootVendor = bootVendor
         self.vib = vib
+        self.profile = profile
         self.dbx = dbx
     }
 
-    static let topLevelKeys: Set<String> = ["format", "demoOnly", "platform", "bootVendor", "vib", "dbx"]
+    static let topLevelKeys: Set<String> = ["format", "demoOnly", "platform", "bootVendor", "vib", "profile", "dbx"]
     static let vibKeys: Set<String> = ["root", "certified", "accepted", "partner"]
 
     /// Parses and checks a trust file: the format identifier, no unknown keys (a misspelt role
@@ -107,6 +117,6 @@ public struct TrustFile: Sendable, Hashable, Codable {
     /// Every certificate file named, in role order.
     public var allFiles: [String] {
         (platform ?? []) + (bootVendor ?? []) + (vib?.root ?? [])
-            + AcceptanceLevel.signedLevels.flatMap { vib?.files(for: $0) ?? [] }
+            + AcceptanceLevel.signedLevels.flatMap { vib?.files(for: $0) ?? [] } + (profile ?? [])
     }
 }

@@ -9,7 +9,8 @@ public struct VIBVerificationOptions: Sendable {
     public var time: SignatureTimeRule
     /// Also check the gunzip checksums (decompresses every payload).
     public var deep: Bool
-    /// Require the codeSigning extended key usage on the signer.
+    /// Kept for source compatibility; has no effect. VIB signers are always held to
+    /// ``SignerPolicy/vibSigning`` (keyUsage digitalSignature, EKU codeSigning, not a CA).
     public var requireCodeSigning: Bool
 
     public init(hostAcceptance: AcceptanceLevel = .partner, time: SignatureTimeRule = .signingTime, deep: Bool = false, requireCodeSigning: Bool = false) {
@@ -49,8 +50,11 @@ public struct VIBVerification: Sendable {
 }
 
 /// Verifies a VIB: `sig.pkcs7` over the exact `descriptor.xml` bytes, the signer's chain to the CAs
-/// configured for the declared acceptance level or a higher one, revocation, the host's acceptance
-/// level, and the payload checksums.
+/// configured for the declared acceptance level or a higher one, the signer's usage
+/// (``SignerPolicy/vibSigning``: keyUsage digitalSignature, EKU codeSigning, not a CA; codes
+/// `chain.not-digital-signature`, `chain.key-usage-missing`, `chain.not-code-signing`,
+/// `chain.eku-missing`, `chain.signer-is-ca`, summed up as `vib.signer-not-vib-signer`), revocation,
+/// the host's acceptance level, and the payload checksums.
 public enum VIBVerifier {
     public static func verify(_ vib: VIB, trust: TrustAnchors, revoked: VIBRevocations = .none,
                               options: VIBVerificationOptions = VIBVerificationOptions(), component: String? = nil) -> VIBVerification {
@@ -84,7 +88,7 @@ public enum VIBVerifier {
                     report.fail("vib.no-trust-for-level", "the trust configuration has no CA for acceptance level \(declared) or higher", component: component)
                 } else {
                     let result = signature.verify(content: vib.descriptorBytes, anchors: anchors, time: options.time,
-                                                  requireCodeSigning: options.requireCodeSigning, component: component)
+                                                  policy: .vibSigning, component: component)
                     signer = result.signer
                     signingTime = result.signingTime
                     if let v = result.verified, let anchor = v.anchor, let level = trust.vibLevel(ofAnchor: anchor) {
@@ -96,7 +100,10 @@ public enum VIBVerifier {
                         report.fail("vib.signer-level", "the signer's chain ends at an anchor not configured for any acceptance level", component: component)
                     } else {
                         report.merge(result.report)
-                        if result.report.failures.contains(where: { $0.code.hasPrefix("chain.") || $0.code.hasPrefix("certificate.") }) {
+                        if result.report.failures.contains(where: { SignerPolicy.usageCodes.contains($0.code) }) {
+                            report.fail("vib.signer-not-vib-signer", "the signer's certificate was not issued for signing VIBs (see the usage findings)", component: component)
+                        }
+                        if result.report.failures.contains(where: { ($0.code.hasPrefix("chain.") && !SignerPolicy.usageCodes.contains($0.code)) || $0.code.hasPrefix("certificate.") }) {
                             report.fail("vib.signer-untrusted", "the signer does not chain to a CA for acceptance level \(declared) or higher", component: component)
                         }
                     }

@@ -7,7 +7,7 @@ import Foundation
 struct KeysInit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
-        abstract: "Create a signing key chain: platform root, boot vendor CA, kernel signer, VIB CAs and signers.",
+        abstract: "Create a signing key chain: platform root, boot vendor CA, kernel signer, VIB CAs and signers, profile CA and signer.",
         discussion: """
         Writes <role>.crt.pem and <role>.key.pem for every role (private keys mode 0600), trust.json
         (format hostattest-trust/1, naming the anchors) and README.md. Creates DIR (mode 0700) when

@@ -6,7 +6,12 @@ import Foundation
 struct ProfileSign: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sign",
-        abstract: "Sign an image profile (detached CMS, PEM) into PROFILE.p7s.")
+        abstract: "Sign an image profile (detached CMS, PEM) into PROFILE.p7s.",
+        discussion: """
+        Only a profile signer may sign: --cert must carry the image-profile-signing extended key usage
+        (\(SignerPolicy.profileSigningOID)), keyUsage digitalSignature and CA:FALSE, as the profile-signer
+        of `hostattest keys init` does. Other keys are refused here (exit 2), as `verify image` would refuse them.
+        """)
 
     @Argument(help: "The profile JSON.") var profile: String
     @Option(name: .long, help: "Signer private key (PEM).") var key: String
@@ -22,6 +27,8 @@ struct ProfileSign: ParsableCommand {
         let bytes = try Files.readBytes(profile)
         do { _ = try ImageProfile(jsonBytes: bytes) } catch let e as ParseError { throw CLIError.parse(profile, e) }
         let signer = try SignerFiles.load(key: key, cert: cert, chain: chain)
+        try SignerFiles.require(.profileSigning, signer.certificate, path: cert,
+                                hint: "only a profile signer may sign profiles: use profile-signer.key.pem and profile-signer.crt.pem of a chain made by `hostattest keys init`")
         let pem: String
         do {
             pem = try DetachedCMS.sign(content: bytes, key: signer.key, certificate: signer.certificate, chain: signer.chain,

@@ -6,7 +6,12 @@ import Foundation
 struct VIBSign: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sign",
-        abstract: "Sign a VIB: detached CMS (PEM, SHA-256) over descriptor.xml, stored as sig.pkcs7.")
+        abstract: "Sign a VIB: detached CMS (PEM, SHA-256) over descriptor.xml, stored as sig.pkcs7.",
+        discussion: """
+        Only a VIB signer may sign: --cert must have keyUsage digitalSignature, extended key usage codeSigning
+        and CA:FALSE, as the vib-*-signer certificates of `hostattest keys init` do. Other keys (a CA key, a TLS
+        or profile signer) are refused here (exit 2), as `verify vib` would refuse their signatures.
+        """)
 
     @Argument(help: "The VIB to sign.") var input: String
     @Option(name: .long, help: "Signer private key (PEM).") var key: String
@@ -20,6 +25,8 @@ struct VIBSign: ParsableCommand {
         let vib: VIB
         do { vib = try VIB(data: try Files.read(input)) } catch let e as ParseError { throw CLIError.parse(input, e) }
         let signer = try SignerFiles.load(key: key, cert: cert, chain: chain)
+        try SignerFiles.require(.vibSigning, signer.certificate, path: cert,
+                                hint: "sign with a vib-<level>-signer key of a chain made by `hostattest keys init`")
         let time = try SignerFiles.date(signingTime)
         let signed: [UInt8]
         do {
@@ -49,6 +56,15 @@ enum SignerFiles {
         }
         guard signingKey.matches(certificate) else { throw CLIError.file(key, "is not the private key of \(cert) (\(certificate.subject))") }
         return (signingKey, certificate, chainCerts)
+    }
+
+    /// Refuses (exit 2) a certificate that `policy` would refuse at verification, naming every reason.
+    static func require(_ policy: SignerPolicy, _ certificate: X509Certificate, path: String, hint: String) throws {
+        let check = policy.check(certificate, component: path)
+        guard check.isValid else {
+            let reasons = check.failures.map { "[\($0.code)] \($0.message)" }.joined(separator: "; ")
+            throw CLIError.file(path, "is not allowed to sign here (\(policy.name)): \(reasons); \(hint)")
+        }
     }
 
     static func date(_ text: String?) throws -> Date {

@@ -11,6 +11,9 @@ struct VerifyPE: ParsableCommand {
         Valid = at least one signature verifies (digest, PKCS#7 signature, chain to a --trust anchor with \
         code-signing usage) and nothing is revoked (neither the image digest nor any certificate in a \
         signer chain is in --dbx). Every signature is reported. Anchors need not be self-signed.
+        SHA-1 Authenticode digests are refused unless --allow-weak-algorithms. Data hidden in the \
+        certificate table (bytes after a signature beyond its padding, non-zero padding, entries that \
+        are not signatures, slack after the last entry) is reported as a warning, and refused with --strict.
         Exit codes: 0 valid, 1 invalid (each failed check listed with its code), 2 bad input.
         """
     )
@@ -30,6 +33,12 @@ struct VerifyPE: ParsableCommand {
     @Option(name: .long, help: "With --enforce-validity: the time to judge validity at (ISO 8601); default now.")
     var at: String?
 
+    @Flag(name: .long, help: "Accept SHA-1 Authenticode digests (refused by default).")
+    var allowWeakAlgorithms = false
+
+    @Flag(name: .long, help: "Refuse images whose certificate table hides data (reported as warnings by default).")
+    var strict = false
+
     @Flag(name: .long, help: .hidden)
     var reportPeakMemory = false
 
@@ -39,6 +48,7 @@ struct VerifyPE: ParsableCommand {
         var file: String
         var valid: Bool
         var failures: [Finding]
+        var warnings: [Finding]
         var passed: [String]
         var signatures: [AuthenticodeSignatureResult]
         var authenticodeDigests: [String: String]
@@ -84,8 +94,9 @@ struct VerifyPE: ParsableCommand {
         do { image = try PEImage(bytes: mapped.data) } catch let e as ParseError { throw CLIError.coded(file, e) }
         let progress = ProgressBar(total: image.authenticodeHashedByteCount, label: "hashing")
         var done = 0
+        let options = AuthenticodeOptions(allowWeakAlgorithms: allowWeakAlgorithms, strictCertificateTable: strict)
         let verification = AuthenticodeVerifier.verify(image, anchors: anchors.platform, dbx: deny, time: time,
-                                                       component: file) { range in
+                                                       component: file, options: options) { range in
             mapped.release(range)
             done += range.count
             progress.update(done)
@@ -95,7 +106,7 @@ struct VerifyPE: ParsableCommand {
         var digests: [String: String] = [:]
         for (alg, d) in verification.digests { digests[alg.rawValue] = d.hex }
         let result = Result(file: file, valid: verification.isValid, failures: verification.report.failures,
-                            passed: verification.report.passed, signatures: verification.signatures,
+                            warnings: verification.report.warnings, passed: verification.report.passed, signatures: verification.signatures,
                             authenticodeDigests: digests,
                             peakMemoryKiB: reportPeakMemory ? PeakMemory.kibibytes() : nil,
                             baselineMemoryKiB: baseline)

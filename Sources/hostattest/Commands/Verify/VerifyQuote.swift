@@ -14,7 +14,8 @@ struct VerifyQuote: ParsableCommand {
         (serialized, the default, or `-F values` with --pcr-format values). --ak is a PEM public key
         (`tpm2_createak -f pem -u`) or a TPM2B_PUBLIC / TPMT_PUBLIC (`tpm2_createak -u`); a TPM public
         area also gets its attributes checked (restricted, sign, fixedTPM, fixedParent,
-        sensitiveDataOrigin). Exit 0: every check passed; 1: a check failed (all are listed); 2: bad input.
+        sensitiveDataOrigin); a PEM key cannot be checked, which the verdict says (warning
+        ak.attributes-unchecked; refused with --require-ak-attributes). Exit 0: every check passed; 1: a check failed (all are listed); 2: bad input.
         """
     )
 
@@ -56,6 +57,9 @@ struct VerifyQuote: ParsableCommand {
     @Flag(name: .long, help: "Accept SHA-1 quote signatures and RSA AKs below 2048 bits (refused by default).")
     var allowWeakAlgorithms = false
 
+    @Flag(name: .long, help: "Refuse an AK whose TPM attributes cannot be checked (a PEM key); by default a warning.")
+    var requireAKAttributes = false
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -66,6 +70,7 @@ struct VerifyQuote: ParsableCommand {
     struct Result: Encodable {
         var verified: Bool
         var failures: [Finding]
+        var warnings: [Finding]
         var passed: [String]
         var attestationKey: String
         var akName: String?
@@ -117,10 +122,11 @@ struct VerifyQuote: ParsableCommand {
             do { log = try EventLog(bytes: try Files.readBytes(eventlog)) } catch let e as CLIError { throw e } catch { throw CLIError.parse(eventlog, error) }
         }
 
-        let outcome = QuoteVerifier(attestationKey: key, allowWeakAlgorithms: allowWeakAlgorithms).verify(attest: attestBytes, signature: signature, pcrs: values,
+        let outcome = QuoteVerifier(attestationKey: key, allowWeakAlgorithms: allowWeakAlgorithms, requireAKAttributes: requireAKAttributes).verify(attest: attestBytes, signature: signature, pcrs: values,
                                                                 nonce: nonceBytes, eventLog: log)
         let v = outcome.verified
-        let result = Result(verified: outcome.isValid, failures: outcome.report.failures, passed: outcome.report.passed,
+        let result = Result(verified: outcome.isValid, failures: outcome.report.failures,
+                            warnings: outcome.report.warnings, passed: outcome.report.passed,
                             attestationKey: key.algorithmDescription, akName: key.name?.hex,
                             hashAlgorithm: v?.hashAlgorithm.rawValue, nonce: v?.nonce.hex, clock: v?.clockInfo,
                             firmwareVersion: v.map { String(format: "0x%016llx", $0.firmwareVersion) },
