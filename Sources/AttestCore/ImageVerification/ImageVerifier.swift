@@ -68,7 +68,8 @@ public enum ImageVerifier {
                     pr.fail("profile.signer-revoked", "profile signer \(signer.subject) is revoked (dbx)", component: profileName)
                 }
             } catch {
-                pr.fail("profile.signature-invalid", "the profile signature is not a CMS signature: \(error)", component: profileName)
+                let code = (error as? ParseError)?.code == "signature.too-many-certificates" ? "signature.too-many-certificates" : "profile.signature-invalid"
+                pr.fail(code, "the profile signature is not a CMS signature: \(error)", component: profileName)
             }
         } else {
             pr.fail("profile.unsigned", "the profile has no signature (.p7s)", component: profileName)
@@ -123,7 +124,8 @@ public enum ImageVerifier {
             if cfg.modules != profile.bootConfig.modules {
                 cr.fail("image.boot-config-mismatch", "module list: expected \(profile.bootConfig.modules), actual \(cfg.modules)", component: cfgName)
             }
-            for module in cfg.modules where module.hasPrefix("vibs/") && !image.vibFiles.contains(module) {
+            let present = Set(image.vibFiles) // a set: modules × files would be quadratic
+            for module in cfg.modules where module.hasPrefix("vibs/") && !present.contains(module) {
                 cr.fail("image.module-missing", "boot.cfg loads \(module), which is not in the image", component: cfgName)
             }
         } catch {
@@ -141,9 +143,10 @@ public enum ImageVerifier {
         for (i, o) in outcomes.enumerated() { byName[o.name, default: []].append(i) }
         var vibReports = outcomes.map { $0.verification.report }
         for (name, indices) in byName where indices.count > 1 {
-            let files = indices.map { outcomes[$0].file }
+            // Name at most 8 of the files in each finding: listing all k in each of k findings is quadratic.
+            let files = indices.prefix(8).map { outcomes[$0].file }.joined(separator: ", ") + (indices.count > 8 ? ", …" : "")
             for i in indices {
-                vibReports[i].fail("image.vib-duplicate", "VIB \"\(name)\" appears \(indices.count) times: \(files.joined(separator: ", "))", component: name)
+                vibReports[i].fail("image.vib-duplicate", "VIB \"\(name)\" appears \(indices.count) times: \(files)", component: name)
             }
         }
         var completeness = VerificationReport()

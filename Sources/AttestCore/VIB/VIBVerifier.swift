@@ -102,7 +102,8 @@ public enum VIBVerifier {
                     }
                 }
             } catch {
-                report.fail("signature.malformed", "sig.pkcs7 is not a CMS signature: \(error)", component: component)
+                let code = (error as? ParseError)?.code == "signature.too-many-certificates" ? "signature.too-many-certificates" : "signature.malformed"
+                report.fail(code, "sig.pkcs7 is not a CMS signature: \(error)", component: component)
             }
         }
 
@@ -122,8 +123,9 @@ public enum VIBVerifier {
             }
         }
 
-        // Payloads.
-        report.merge(VIBPayloadCheck.check(vib, deep: options.deep, component: component))
+        // Payloads. `--deep` decompresses only what a verified signature vouches for: after any
+        // failure above (signature, chain, level, revocation) nothing is inflated.
+        report.merge(VIBPayloadCheck.check(vib, deep: options.deep && report.isValid, component: component))
 
         let verified = report.isValid
             ? VerifiedVIB(descriptor: d, descriptorSHA256: descriptorDigest, provenLevel: provenLevel, signature: verifiedSignature)
