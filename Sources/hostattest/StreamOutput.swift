@@ -22,15 +22,24 @@ final class StreamOutput {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// `value` as pretty-printed JSON (``Output/encoder``), every line after the first indented by
-    /// `indent` spaces so it nests inside a document written piece by piece.
-    static func json<T: Encodable>(_ value: T, indent: Int) throws -> String {
-        let text = String(decoding: try Output.encoder.encode(value), as: UTF8.self)
-        return text.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: indent))
-    }
-
-    /// A JSON string literal (quotes and escapes as JSONEncoder writes them).
-    static func jsonString(_ text: String) throws -> String {
-        try json([text], indent: 0).dropFirst().dropLast().trimmingCharacters(in: .whitespacesAndNewlines)
+    /// Writes `value` as pretty-printed JSON (``Output/encoder``), every line after the first
+    /// indented by `indent` spaces so it nests inside a document written piece by piece.
+    func writeJSON<T: Encodable>(_ value: T, indent: Int) throws {
+        let data = try Output.encoder.encode(value)
+        let pad = [UInt8](repeating: UInt8(ascii: " "), count: indent)
+        buffer.reserveCapacity(buffer.count + data.count + data.count / 8)
+        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            guard let base = raw.baseAddress else { return }
+            var start = 0
+            // Copy line by line (memchr finds each newline), inserting the indent after each.
+            while start < raw.count, let found = memchr(base + start, 0x0A, raw.count - start) {
+                let end = UnsafeRawPointer(found) - base + 1
+                buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[start..<end]))
+                buffer.append(contentsOf: pad)
+                start = end
+            }
+            if start < raw.count { buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[start...])) }
+        }
+        if buffer.count >= flushAt { flush() }
     }
 }

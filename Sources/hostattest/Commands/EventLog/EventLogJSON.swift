@@ -44,15 +44,20 @@ enum EventLogJSON {
         out.write("{\n  \"events\" : [")
         for (i, e) in log.events.enumerated() {
             out.write(i == 0 ? "\n    " : ",\n    ")
-            out.write(try StreamOutput.json(Event(e), indent: 4))
+            try out.writeJSON(Event(e), indent: 4)
         }
         out.write(log.events.isEmpty ? "],\n" : "\n  ],\n")
-        out.write("  \"format\" : \(try StreamOutput.jsonString(log.format.rawValue)),\n")
-        out.write("  \"size\" : \(log.bytes.count),\n")
+        out.write("  \"format\" : ")
+        try out.writeJSON(log.format.rawValue, indent: 2)
+        out.write(",\n  \"size\" : \(log.bytes.count),\n")
         if let spec = log.specID.map(SpecID.init) {
-            out.write("  \"specID\" : \(try StreamOutput.json(spec, indent: 2)),\n")
+            out.write("  \"specID\" : ")
+            try out.writeJSON(spec, indent: 2)
+            out.write(",\n")
         }
-        out.write("  \"workarounds\" : \(try StreamOutput.json(log.appliedWorkarounds.map(\.id), indent: 2))\n}\n")
+        out.write("  \"workarounds\" : ")
+        try out.writeJSON(log.appliedWorkarounds.map(\.id), indent: 2)
+        out.write("\n}\n")
     }
 
     static func algName(_ id: UInt16) -> String {
