@@ -7,7 +7,8 @@ public struct VIBVerificationOptions: Sendable {
     /// How signer certificates are judged in time: by default at the signature's signingTime,
     /// because signed VIBs outlive their signer certificates.
     public var time: SignatureTimeRule
-    /// Also check the gunzip checksums (decompresses every payload).
+    /// Also check the gunzip checksums: decompresses each payload, only once every other check of
+    /// the VIB and that payload's member checksum passed, and never past its bound (``VIBPayloadCheck``).
     public var deep: Bool
     /// Require the codeSigning extended key usage on the signer.
     public var requireCodeSigning: Bool
