@@ -105,6 +105,20 @@ import TestSupport
         #expect(log.events[1].verifiedData?.banks == [.sha256])
     }
 
+    /// A mismatch in a log of many events names the count and at most 32 of them (issue #7: the
+    /// report must not grow with PCRs × events).
+    @Test func mismatchFindingNamesAtMost32Events() throws {
+        var w = EventLogWriter(banks: [.sha256])
+        for i in 0..<5000 { w.measure(pcr: 8, type: .EV_IPL, data: Array("event \(i)".utf8)) }
+        let log = try EventLog(bytes: w.bytes)
+        let report = log.verifyReplay(against: [.sha256: [8: [UInt8](repeating: 0xAB, count: 32)]])
+        let mismatch = try #require(report.failures.first { $0.code == "pcr.replay-mismatch" })
+        #expect(mismatch.message.contains("5000 events extended into it"))
+        #expect(mismatch.message.contains("#32 EV_IPL"))
+        #expect(!mismatch.message.contains("#33 EV_IPL"))
+        #expect(mismatch.message.hasSuffix("…"))
+    }
+
     @Test func mismatchFindingsNamePCRBankValuesAndEvents() throws {
         var w = EventLogWriter(banks: [.sha1, .sha256])
         w.measure(pcr: 7, type: .EV_EFI_VARIABLE_DRIVER_CONFIG, data: Self.variable(name: "PK", data: []))

@@ -46,6 +46,11 @@ public struct AuthenticodeSignature: Sendable {
 
     static let s = "PKCS7_SIGNED_DATA"
 
+    /// Most certificates a signature may carry (`authenticode.too-many-certificates`). A signer, its
+    /// intermediates and perhaps a timestamping chain need a handful; every carried certificate is
+    /// parsed, compared and offered to chain building, so the count is capped.
+    public static let maxCertificates = 64
+
     public init(certificate entry: WinCertificate) throws {
         guard entry.certificateType == WinCertificate.typePKCSSignedData else {
             throw ParseError("WIN_CERTIFICATE", at: entry.offset, "wCertificateType 0x\(String(entry.certificateType, radix: 16)) is not WIN_CERT_TYPE_PKCS_SIGNED_DATA", code: "authenticode.unsupported-type")
@@ -109,7 +114,12 @@ public struct AuthenticodeSignature: Sendable {
             var node = try signedData.next("signerInfos")
             if node.identifier == ASN1Identifier(tagWithNumber: 0, tagClass: .contextSpecific) {
                 if case .constructed(let children) = node.content {
-                    for child in children { certs.append(Array(child.encodedBytes)) }
+                    for child in children {
+                        guard certs.count < Self.maxCertificates else {
+                            throw ParseError("SignedData.certificates", at: 0, "carries more than \(Self.maxCertificates) certificates", code: "authenticode.too-many-certificates")
+                        }
+                        certs.append(Array(child.encodedBytes))
+                    }
                 }
                 node = try signedData.next("signerInfos")
             }

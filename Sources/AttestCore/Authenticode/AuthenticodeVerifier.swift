@@ -4,6 +4,7 @@ import Foundation
 /// image, the anchors, the deny list and a time policy; returns an ``AuthenticodeVerification``.
 ///
 /// Failure codes: `authenticode.unsigned`, `authenticode.malformed`, `authenticode.unsupported-type`,
+/// `authenticode.too-many-certificates`,
 /// `authenticode.digest-mismatch`, `authenticode.signature-invalid`, `authenticode.signer-missing`,
 /// `chain.untrusted`, `chain.expired`, `chain.not-yet-valid`, `chain.not-code-signing`, `chain.*`,
 /// `dbx.digest-revoked`, `dbx.certificate-revoked`, `authenticode.weak-digest`,
@@ -68,10 +69,10 @@ public enum AuthenticodeVerifier {
                 let chain = check(signature, digests: digests, anchors: anchors, time: time, options: options, name: name, report: &r)
                 result.chain = chain.map(\.subject)
                 // A revoked certificate anywhere in this signature's chain revokes the image.
-                var seen: [[UInt8]] = []
+                // De-duplicated with a set: linear in the certificates carried.
+                var seen = Set<[UInt8]>()
                 let carried = signature.certificates
-                for der in chain.map(\.derEncoded) + carried where !seen.contains(der) {
-                    seen.append(der)
+                for der in chain.map(\.derEncoded) + carried where seen.insert(der).inserted {
                     if dbx.contains(certificate: der) {
                         let subject = (try? X509Certificate(derEncoded: der))?.subject ?? "a certificate"
                         revoked.fail("dbx.certificate-revoked", "\(subject) in the chain of signature #\(index) is in the deny list", component: component)
@@ -169,7 +170,8 @@ public enum AuthenticodeVerifier {
                 "the PKCS#7 signature does not verify with the public key of \(signer.subject)", component: name)
 
         // 3. The chain to a trust anchor, with code-signing usage.
-        let untrusted = signature.certificates.filter { $0 != signerDER }.compactMap { try? X509Certificate(derEncoded: $0) }
+        var carried = Set<[UInt8]>([signerDER])
+        let untrusted = signature.certificates.filter { carried.insert($0).inserted }.compactMap { try? X509Certificate(derEncoded: $0) }
         let chain = ChainVerifier.verify(signer: signer, untrusted: untrusted, anchors: anchors, time: time,
                                          policy: .authenticode, component: name)
         r.merge(chain.report)

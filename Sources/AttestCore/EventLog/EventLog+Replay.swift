@@ -65,6 +65,9 @@ extension EventLog {
         return PCRBanks.Bank(algorithm: alg, values: pcrs, touched: touched, eventsMissingDigest: missing)
     }
 
+    /// Most events a `pcr.replay-mismatch` finding names.
+    static let maxEventsNamed = 32
+
     /// Compares the replayed log with PCR values the TPM reported (e.g. in a verified quote).
     ///
     /// Every expected PCR is checked, in every bank given; each mismatch is a `pcr.replay-mismatch`
@@ -107,10 +110,12 @@ extension EventLog {
                     report.pass("\(component) matches the replayed event log")
                 } else {
                     let involved = events.filter { $0.pcrIndex == pcr && $0.isExtended }
-                    let names = involved.map(\.label)
-                    let eventText = names.isEmpty
+                    // Name at most 32 events: a finding per PCR listing every event of a huge log
+                    // would make the report grow with PCRs × events.
+                    let names = involved.prefix(Self.maxEventsNamed).map(\.label) + (involved.count > Self.maxEventsNamed ? ["…"] : [])
+                    let eventText = involved.isEmpty
                         ? "no events were extended into it"
-                        : "\(names.count) event\(names.count == 1 ? "" : "s") extended into it: \(names.joined(separator: ", "))"
+                        : "\(involved.count) event\(involved.count == 1 ? "" : "s") extended into it: \(names.joined(separator: ", "))"
                     report.fail("pcr.replay-mismatch",
                                 "expected 0x\(want.hex) but replaying the event log gives 0x\(got.hex); \(eventText)",
                                 component: component)

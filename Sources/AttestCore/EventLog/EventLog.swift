@@ -144,7 +144,8 @@ public struct EventLog: Sendable {
             let countAt = r.position
             let count = try r.u32le("Digests.count")
             guard count <= UInt32(table.count) else {
-                throw ParseError("TCG_PCR_EVENT2", at: countAt, "Digests.count \(count) exceeds the \(table.count) algorithms of the Spec ID event", code: "parse.length")
+                // One digest per bank (PFP 10.2.2), each bank at most once: never more than the table lists.
+                throw ParseError("TCG_PCR_EVENT2", at: countAt, "Digests.count \(count) exceeds the \(table.count) algorithms of the Spec ID event", code: "eventlog.digest-count")
             }
             var digests: [EventDigest] = []
             digests.reserveCapacity(Int(count))

@@ -22,6 +22,15 @@ public struct TCGEfiSpecIDEvent: Sendable, Hashable {
     /// Every Spec ID signature starts with this; any other version than 00 or 03 is rejected.
     static let signaturePrefix: [UInt8] = Array("Spec ID Event".utf8)
 
+    /// Most algorithms the table may list (`eventlog.specid-too-many-algorithms`). Each is a PCR bank:
+    /// the TCG Algorithm Registry defines eight hash algorithms (SHA-1, SHA-256/384/512, SM3-256,
+    /// SHA3-256/384/512), and a TPML_DIGEST_VALUES holds at most HASH_COUNT digests (TPM 2.0 Part 2,
+    /// 10.9.7). This bounds the digests of every record, so output per record is small.
+    public static let maxAlgorithms = 16
+    /// Largest digestSize accepted (`eventlog.specid-digest-size`): TPMU_HA's largest member
+    /// (SHA-512, SHA3-512) is 64 bytes (TPM 2.0 Part 2, 10.3.1).
+    public static let maxDigestSize: UInt16 = 64
+
     public var platformClass: UInt32
     public var specVersionMinor: UInt8
     public var specVersionMajor: UInt8
@@ -70,6 +79,9 @@ public struct TCGEfiSpecIDEvent: Sendable, Hashable {
         guard count >= 1, UInt64(count) * 4 <= UInt64(r.remaining) else {
             throw ParseError(s, at: countAt, "numberOfAlgorithms \(count) does not fit the \(r.remaining) bytes left in the event", code: count == 0 ? "eventlog.specid-malformed" : "parse.length")
         }
+        guard count <= UInt32(Self.maxAlgorithms) else {
+            throw ParseError(s, at: countAt, "numberOfAlgorithms \(count) exceeds \(Self.maxAlgorithms): a TPM has one PCR bank per hash algorithm it implements", code: "eventlog.specid-too-many-algorithms")
+        }
         var algs: [AlgorithmSize] = []
         algs.reserveCapacity(Int(count))
         // A set, not a search of `algs`: up to 65536 distinct IDs fit in an event, and a linear
@@ -84,6 +96,9 @@ public struct TCGEfiSpecIDEvent: Sendable, Hashable {
             }
             guard size > 0 else {
                 throw ParseError(s, at: at, "algorithm 0x\(String(id, radix: 16)) has digestSize 0", code: "eventlog.specid-malformed")
+            }
+            guard size <= Self.maxDigestSize else {
+                throw ParseError(s, at: at, "algorithm 0x\(String(id, radix: 16)) has digestSize \(size), larger than any TPM digest (\(Self.maxDigestSize) bytes)", code: "eventlog.specid-digest-size")
             }
             if let known = DigestAlgorithm(tpmAlgorithmID: id), known.digestSize != Int(size) {
                 throw ParseError(s, at: at, "\(known) has digestSize \(size), expected \(known.digestSize)", code: "eventlog.specid-malformed")

@@ -22,6 +22,9 @@ public struct ChainVerification: Sendable {
 /// any anchor may be a pinned certificate that is not self-signed (an intermediate trusted
 /// directly, `X509_V_FLAG_PARTIAL_CHAIN`), and validity periods are checked only on request.
 public enum ChainVerifier {
+    /// Most distinct untrusted certificates offered to chain building (`chain.too-many-certificates`).
+    public static let maxUntrustedCertificates = 64
+
     /// As ``verify(signer:untrusted:anchors:time:policy:component:)`` with ``SignerPolicy/authenticode``
     /// when `requireCodeSigning` (code signing where the certificate restricts usage), else
     /// ``SignerPolicy/unrestricted``.
@@ -42,6 +45,15 @@ public enum ChainVerifier {
                               time: CertificateTimePolicy, policy: SignerPolicy, component: String) -> ChainVerification {
         var report = policy.check(signer, component: component)
         var chain: [X509Certificate] = []
+        // De-duplicate the carried certificates in linear time (a set of DER), drop the signer and
+        // the anchors, and cap what is handed to OpenSSL: chain building looks issuers up among them.
+        var seen = Set<[UInt8]>([signer.derEncoded])
+        for anchor in anchors { seen.insert(anchor.derEncoded) }
+        let distinct = untrusted.filter { seen.insert($0.derEncoded).inserted }
+        guard distinct.count <= Self.maxUntrustedCertificates else {
+            report.fail("chain.too-many-certificates", "the signature carries \(distinct.count) distinct certificates besides its signer; at most \(Self.maxUntrustedCertificates) are considered for a chain", component: component)
+            return ChainVerification(report: report, chain: [])
+        }
         guard !anchors.isEmpty else {
             report.fail("chain.untrusted", "no trust anchors were given, so signer \(signer.subject) cannot be trusted", component: component)
             return ChainVerification(report: report, chain: [])
@@ -57,7 +69,7 @@ public enum ChainVerifier {
             COpenSSL_sk_X509_free(stack)  // the stack borrows; certificates stay owned by their wrappers
         }
         for anchor in anchors { X509_STORE_add_cert(store, anchor.x509) }
-        for cert in untrusted { _ = COpenSSL_sk_X509_push(stack, cert.x509) }
+        for cert in distinct { _ = COpenSSL_sk_X509_push(stack, cert.x509) }
         guard X509_STORE_CTX_init(ctx, store, signer.x509, stack) == 1, let param = X509_STORE_CTX_get0_param(ctx) else {
             report.fail("chain.internal-error", "OpenSSL could not initialise chain verification", component: component)
             return ChainVerification(report: report, chain: [])

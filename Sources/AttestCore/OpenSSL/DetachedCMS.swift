@@ -50,8 +50,25 @@ public final class DetachedCMSSignature: @unchecked Sendable {
             CMS_ContentInfo_free(cms)
             throw ParseError("CMS ContentInfo", at: 0, "content type is not SignedData", code: "signature.malformed")
         }
+        // Bounded work: CMS_verify matches signers against every carried certificate, and chain
+        // building looks issuers up among them. (More than one signer is refused in `verify`
+        // before CMS_verify runs.)
+        let certificateCount = Self.carriedCertificateCount(cms)
+        guard certificateCount <= Self.maxCertificates else {
+            CMS_ContentInfo_free(cms)
+            throw ParseError("CMS SignedData", at: 0, "carries \(certificateCount) certificates; at most \(Self.maxCertificates) are accepted", code: "signature.too-many-certificates")
+        }
         self.cms = cms
         self.derEncoded = der
+    }
+
+    /// Most certificates a detached signature may carry (`signature.too-many-certificates`).
+    public static let maxCertificates = 64
+
+    static func carriedCertificateCount(_ cms: OpaquePointer) -> Int {
+        guard let stack = CMS_get1_certs(cms) else { return 0 }
+        defer { COpenSSL_sk_X509_pop_free(stack) }
+        return Int(COpenSSL_sk_X509_num(stack))
     }
 
     deinit { CMS_ContentInfo_free(cms) }
@@ -142,7 +159,8 @@ public final class DetachedCMSSignature: @unchecked Sendable {
         }
 
         // Signature and message digest, signer found among the carried certificates; chain checked below.
-        let signatureOK: Bool = content.withUnsafeBytes { buffer in
+        // Only a single signer is ever checked: CMS_verify would verify every SignerInfo.
+        let signatureOK: Bool = signerCount == 1 && content.withUnsafeBytes { buffer in
             guard let bio = BIO_new_mem_buf(buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buffer.count)) else { return false }
             defer { BIO_free(bio) }
             return CMS_verify(cms, nil, nil, bio, nil, UInt32(CMS_BINARY | CMS_NO_SIGNER_CERT_VERIFY | CMS_DETACHED)) == 1

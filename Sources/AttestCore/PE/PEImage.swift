@@ -56,7 +56,9 @@ public struct PEImage: Sendable {
     public static let certificateTableIndex = 4
 
     /// Parses the headers, section table and certificate table. Throws ``ParseError`` with code
-    /// `pe.not-pe`, `pe.truncated`, `pe.cert-table-out-of-bounds`, `pe.malformed` or `pe.bad-win-certificate`.
+    /// `pe.not-pe`, `pe.truncated`, `pe.cert-table-out-of-bounds`, `pe.malformed`, `pe.bad-win-certificate`,
+    /// or a bound of ``PEImage+Limits``: `pe.too-many-sections`, `pe.overlapping-sections`,
+    /// `pe.too-many-certificate-entries`.
     public init(bytes: Data) throws {
         let data = bytes.startIndex == 0 ? bytes : Data(bytes)
         self.bytes = data
@@ -86,6 +88,9 @@ public struct PEImage: Sendable {
         let fh = "IMAGE_FILE_HEADER"
         machine = try r.u16(coff, fh, "Machine")
         let numberOfSections = Int(try r.u16(coff + 2, fh, "NumberOfSections"))
+        guard numberOfSections <= Self.maxSections else {
+            throw ParseError(fh, at: coff + 2, "NumberOfSections \(numberOfSections) exceeds the \(Self.maxSections) sections a PE loader accepts", code: "pe.too-many-sections")
+        }
         timeDateStamp = try r.u32(coff + 4, fh, "TimeDateStamp")
         let pointerToSymbolTable = Int(try r.u32(coff + 8, fh, "PointerToSymbolTable"))
         let numberOfSymbols = Int(try r.u32(coff + 12, fh, "NumberOfSymbols"))
@@ -176,6 +181,7 @@ public struct PEImage: Sendable {
             sections.append(section)
         }
         self.sections = sections
+        try Self.checkSectionsDisjoint(sections, tableOffset: sectionTable)
 
         let headerEnd = Int(sizeOfHeaders)
         guard headerEnd <= size else {

@@ -57,6 +57,9 @@ public struct WinCertificate: Sendable, Hashable {
                 // Zero padding at the end of the table.
                 break
             }
+            guard entries.count < PEImage.maxCertificateEntries else {
+                throw ParseError(s, at: at, "the certificate table holds more than \(PEImage.maxCertificateEntries) entries", code: "pe.too-many-certificate-entries")
+            }
             guard length >= 8 else {
                 throw ParseError(s, at: at, "dwLength \(length) is shorter than the 8-byte header", code: "pe.bad-win-certificate")
             }

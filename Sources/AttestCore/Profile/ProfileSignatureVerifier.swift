@@ -48,7 +48,8 @@ public enum ProfileSignatureVerifier {
         do {
             cms = try DetachedCMSSignature(bytes: sigBytes)
         } catch {
-            report.fail("profile.signature-invalid", "the profile signature is not a CMS signature: \(error)", component: component)
+            let code = (error as? ParseError)?.code == "signature.too-many-certificates" ? "signature.too-many-certificates" : "profile.signature-invalid"
+            report.fail(code, "the profile signature is not a CMS signature: \(error)", component: component)
             return ProfileSignatureVerification(report: report)
         }
         guard !trust.profile.isEmpty else {

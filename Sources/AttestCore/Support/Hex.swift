@@ -3,12 +3,28 @@ import Foundation
 extension Sequence where Element == UInt8 {
     /// Lower-case hexadecimal, no separators.
     public var hex: String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
+        let digits: StaticString = "0123456789abcdef"
+        // Contiguous bytes (arrays, slices, Data) are written straight into the string's storage.
+        if let fast = withContiguousStorageIfAvailable({ bytes in
+            String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+                digits.withUTF8Buffer { d in
+                    for (i, b) in bytes.enumerated() {
+                        out[2 * i] = d[Int(b >> 4)]
+                        out[2 * i + 1] = d[Int(b & 0x0f)]
+                    }
+                }
+                return bytes.count * 2
+            }
+        }) {
+            return fast
+        }
         var out = [UInt8]()
         out.reserveCapacity(underestimatedCount * 2)
-        for b in self {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0f)])
+        digits.withUTF8Buffer { d in
+            for b in self {
+                out.append(d[Int(b >> 4)])
+                out.append(d[Int(b & 0x0f)])
+            }
         }
         return String(decoding: out, as: UTF8.self)
     }

@@ -29,6 +29,10 @@ public struct VIB: Sendable {
             throw ParseError("VIB", at: m.first?.headerOffset ?? 8,
                              "members must start with descriptor.xml, sig.pkcs7 (found: \(names.isEmpty ? "none" : names))", code: "vib.structure")
         }
+        guard m.count <= VIBDescriptor.maxPayloads + 2 else {
+            throw ParseError("VIB", at: m[VIBDescriptor.maxPayloads + 2].headerOffset,
+                             "the archive has \(m.count) members; at most \(VIBDescriptor.maxPayloads) payloads besides descriptor.xml and sig.pkcs7 are accepted", code: "vib.too-many-members")
+        }
         var names = Set<String>()
         for member in m where !names.insert(member.name).inserted {
             throw ParseError("VIB", at: member.headerOffset, "duplicate member \"\(member.name)\"", code: "vib.structure")

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Builds an unsigned VIB from a descriptor template and payload files, filling each payload's
-/// `size` and its `sha-256` (member bytes), gunzip `sha-256` and gunzip `sha-1` checksums.
+/// `size`, `uncompressed-size` and its `sha-256` (member bytes), gunzip `sha-256` and gunzip `sha-1` checksums.
 public enum VIBBuilder {
     public struct PayloadInput: Sendable {
         /// The member name (the payload's `name` in the descriptor).
@@ -34,9 +34,12 @@ public enum VIBBuilder {
             }
             var sha256 = DigestAlgorithm.sha256.hasher()
             var sha1 = DigestAlgorithm.sha1.hasher()
+            var uncompressed = 0
             do {
                 try input.bytes.withUnsafeBytes { buf in
-                    try Gzip.decompress(buf) { chunk in sha256.update(chunk); sha1.update(chunk) }
+                    try Gzip.decompress(buf, maxOutput: VIBPayloadCheck.maxDecompressedSize) { chunk in
+                        sha256.update(chunk); sha1.update(chunk); uncompressed += chunk.count
+                    }
                 }
             } catch let error as ParseError {
                 throw ParseError("payload \"\(name)\"", at: error.offset, "is not a gzip stream: \(error.problem)", code: error.code)
@@ -45,6 +48,7 @@ public enum VIBBuilder {
             descriptor.payloads[index].sha256 = DigestAlgorithm.sha256.hash(input.bytes)
             descriptor.payloads[index].gunzipSHA256 = sha256.finalize()
             descriptor.payloads[index].gunzipSHA1 = sha1.finalize()
+            descriptor.payloads[index].uncompressedSize = uncompressed
             members.append((name, input.bytes))
         }
         let descriptorBytes = descriptor.rendered()

@@ -65,12 +65,21 @@ public struct VIBDescriptor: Sendable, Hashable {
         public var gunzipSHA256: [UInt8]?
         /// `sha-1` with `verify-process="gunzip"`.
         public var gunzipSHA1: [UInt8]?
+        /// `uncompressed-size` (a hostattest extension, written by `vib build`): the exact size of the
+        /// decompressed stream. `--deep` stops decompressing past it (`vib.payload-too-large`) and
+        /// requires it exactly (`vib.gunzip-size-mismatch`).
+        public var uncompressedSize: Int?
 
-        public init(name: String, type: PayloadType, size: Int? = nil, sha256: [UInt8]? = nil, gunzipSHA256: [UInt8]? = nil, gunzipSHA1: [UInt8]? = nil) {
+        public init(name: String, type: PayloadType, size: Int? = nil, sha256: [UInt8]? = nil, gunzipSHA256: [UInt8]? = nil, gunzipSHA1: [UInt8]? = nil,
+                    uncompressedSize: Int? = nil) {
             self.name = name; self.type = type; self.size = size
             self.sha256 = sha256; self.gunzipSHA256 = gunzipSHA256; self.gunzipSHA1 = gunzipSHA1
+            self.uncompressedSize = uncompressedSize
         }
     }
+
+    /// Most payloads a descriptor may list (`vib.too-many-payloads`); VMware's VIBs carry a handful.
+    public static let maxPayloads = 256
 
     /// Largest descriptor accepted.
     public static let maxSize = StrictXMLParser.maxSize
@@ -135,7 +144,11 @@ public struct VIBDescriptor: Sendable, Hashable {
 
         var payloads: [Payload] = []
         var seen = Set<String>()
-        for p in root.first("payloads")?.elements(named: "payload") ?? [] {
+        let payloadElements = root.first("payloads")?.elements(named: "payload") ?? []
+        guard payloadElements.count <= Self.maxPayloads else {
+            throw ParseError(s, at: payloadElements[Self.maxPayloads].offset, "lists \(payloadElements.count) payloads; at most \(Self.maxPayloads) are accepted", code: "vib.too-many-payloads")
+        }
+        for p in payloadElements {
             let payload = try Self.payload(p, structure: s)
             guard seen.insert(payload.name).inserted else {
                 throw ParseError(s, at: p.offset, "payload \"\(payload.name)\" is listed twice", code: "vib.descriptor")
@@ -159,11 +172,12 @@ public struct VIBDescriptor: Sendable, Hashable {
             throw ParseError(s, at: p.offset, "payload \"\(name)\" has unknown type \"\(p.attribute("type") ?? "")\" (expected vgz or tgz)", code: "vib.descriptor")
         }
         var payload = Payload(name: name, type: type)
-        if let sizeText = p.attribute("size"), !sizeText.isEmpty {
+        for (attribute, keyPath) in [("size", \Payload.size), ("uncompressed-size", \Payload.uncompressedSize)] {
+            guard let sizeText = p.attribute(attribute), !sizeText.isEmpty else { continue }
             guard sizeText.utf8.count <= 15, sizeText.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let size = Int(sizeText) else {
-                throw ParseError(s, at: p.offset, "payload \"\(name)\" size \"\(sizeText)\" is not a decimal number", code: "vib.descriptor")
+                throw ParseError(s, at: p.offset, "payload \"\(name)\" \(attribute) \"\(sizeText)\" is not a decimal number", code: "vib.descriptor")
             }
-            payload.size = size
+            payload[keyPath: keyPath] = size
         }
         for c in p.elements(named: "checksum") {
             let algName = c.attribute("checksum-type") ?? ""
@@ -202,6 +216,7 @@ extension VIBDescriptor {
         let payloadElements: [StrictXMLElement.Child] = payloads.map { p in
             var attrs: [(name: String, value: String)] = [("name", p.name), ("type", p.type.rawValue)]
             if let size = p.size { attrs.append(("size", String(size))) }
+            if let size = p.uncompressedSize { attrs.append(("uncompressed-size", String(size))) }
             var checks: [StrictXMLElement.Child] = []
             if let d = p.sha256 { checks.append(.element(StrictXMLElement("checksum", text: d.hex, attributes: [("checksum-type", "sha-256")]))) }
             if let d = p.gunzipSHA256 { checks.append(.element(StrictXMLElement("checksum", text: d.hex, attributes: [("checksum-type", "sha-256"), ("verify-process", "gunzip")]))) }

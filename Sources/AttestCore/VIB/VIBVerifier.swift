@@ -7,7 +7,8 @@ public struct VIBVerificationOptions: Sendable {
     /// How signer certificates are judged in time: by default at the signature's signingTime,
     /// because signed VIBs outlive their signer certificates.
     public var time: SignatureTimeRule
-    /// Also check the gunzip checksums (decompresses every payload).
+    /// Also check the gunzip checksums: decompresses each payload, only once every other check of
+    /// the VIB and that payload's member checksum passed, and never past its bound (``VIBPayloadCheck``).
     public var deep: Bool
     /// Kept for source compatibility; has no effect. VIB signers are always held to
     /// ``SignerPolicy/vibSigning`` (keyUsage digitalSignature, EKU codeSigning, not a CA).
@@ -109,7 +110,8 @@ public enum VIBVerifier {
                     }
                 }
             } catch {
-                report.fail("signature.malformed", "sig.pkcs7 is not a CMS signature: \(error)", component: component)
+                let code = (error as? ParseError)?.code == "signature.too-many-certificates" ? "signature.too-many-certificates" : "signature.malformed"
+                report.fail(code, "sig.pkcs7 is not a CMS signature: \(error)", component: component)
             }
         }
 
@@ -129,8 +131,9 @@ public enum VIBVerifier {
             }
         }
 
-        // Payloads.
-        report.merge(VIBPayloadCheck.check(vib, deep: options.deep, component: component))
+        // Payloads. `--deep` decompresses only what a verified signature vouches for: after any
+        // failure above (signature, chain, level, revocation) nothing is inflated.
+        report.merge(VIBPayloadCheck.check(vib, deep: options.deep && report.isValid, component: component))
 
         let verified = report.isValid
             ? VerifiedVIB(descriptor: d, descriptorSHA256: descriptorDigest, provenLevel: provenLevel, signature: verifiedSignature)

@@ -25,7 +25,10 @@ struct EventLogShow: ParsableCommand {
         let bytes = try Files.readBytes(file)
         let log: EventLog
         do { log = try EventLog(bytes: bytes) } catch { throw CLIError.parse(file, error) }
-        try Output.emit(EventLogJSON(log), json: output.json) { Self.text(log) }
+        // Streamed: one record at a time, never the whole document in memory.
+        let out = StreamOutput()
+        if output.json { try EventLogJSON.write(log, to: out) } else { Self.writeText(log, to: out) }
+        out.flush()
     }
 
     static func coverageLabel(_ event: EventLog.Event) -> String {
@@ -38,100 +41,23 @@ struct EventLogShow: ParsableCommand {
         s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
     }
 
-    static func text(_ log: EventLog) -> String {
-        var lines: [String] = []
+    static func writeText(_ log: EventLog, to out: StreamOutput) {
         var head = "TCG event log: \(log.format == .cryptoAgile ? "crypto-agile" : "SHA-1 (legacy)"), \(log.events.count) events, \(log.bytes.count) bytes"
         if let s = log.specID {
             let algs = s.algorithms.map { "\(EventLogJSON.algName($0.algorithmID))(\($0.digestSize))" }.joined(separator: " ")
             head += "; Spec ID Event03 platformClass \(s.platformClass), spec \(s.specVersionMajor).\(s.specVersionMinor) errata \(s.specErrata), uintnSize \(s.uintnSize), banks \(algs)"
         }
-        lines.append(head)
-        for w in log.appliedWorkarounds { lines.append("workaround applied: \(w)") }
+        out.write(head + "\n")
+        for w in log.appliedWorkarounds { out.write("workaround applied: \(w)\n") }
         for e in log.events {
-            lines.append("#\(pad(String(e.number), 4)) PCR \(pad(String(e.pcrIndex), 2)) \(e.type.name)  (\(e.data.count) bytes, \(coverageLabel(e)))")
+            out.write("#\(pad(String(e.number), 4)) PCR \(pad(String(e.pcrIndex), 2)) \(e.type.name)  (\(e.data.count) bytes, \(coverageLabel(e)))\n")
             if e.isExtended {
-                for d in e.digests { lines.append("      \(pad(d.algorithmName, 7)) \(d.digest.hex)") }
+                for d in e.digests { out.write("      \(pad(d.algorithmName, 7)) \(d.digest.hex)\n") }
             }
             let decoded = e.untrustedDecoded
             if !decoded.fields.isEmpty {
-                lines.append("      \(decoded.kind): \(decoded.summary)")
+                out.write("      \(decoded.kind): \(decoded.summary)\n")
             }
-        }
-        return lines.joined(separator: "\n")
-    }
-}
-
-/// The JSON form of `eventlog show`.
-struct EventLogJSON: Encodable {
-    struct Digest: Encodable {
-        var algorithm: String
-        var algorithmID: UInt16
-        var digest: String
-    }
-    struct Event: Encodable {
-        var number: Int
-        var offset: Int
-        var pcr: Int
-        var type: String
-        var typeValue: UInt32
-        var digests: [Digest]
-        var dataSize: Int
-        /// Per bank: eventData, variableData, notCovered, notExtended, unsupportedAlgorithm.
-        var coverage: [String: String]
-        /// true only when ``data`` is covered by every digest (the decoded form may then be used).
-        var dataCoveredByDigest: Bool
-        var data: String
-        var decoded: Decoded
-    }
-    struct Decoded: Encodable {
-        var kind: String
-        var trusted: Bool
-        var fields: [String: String]
-    }
-    struct SpecID: Encodable {
-        var platformClass: UInt32
-        var specVersionMajor: UInt8
-        var specVersionMinor: UInt8
-        var specErrata: UInt8
-        var uintnSize: UInt8
-        var algorithms: [Digest]
-        var vendorInfo: String
-    }
-
-    var format: String
-    var size: Int
-    var specID: SpecID?
-    var workarounds: [String]
-    var events: [Event]
-
-    static func algName(_ id: UInt16) -> String {
-        if let a = DigestAlgorithm(tpmAlgorithmID: id) { return a.rawValue }
-        return id == 0x0012 ? "sm3_256" : "alg_0x" + String(id, radix: 16)
-    }
-
-    init(_ log: EventLog) {
-        format = log.format.rawValue
-        size = log.bytes.count
-        workarounds = log.appliedWorkarounds.map(\.id)
-        specID = log.specID.map { s in
-            SpecID(platformClass: s.platformClass, specVersionMajor: s.specVersionMajor, specVersionMinor: s.specVersionMinor,
-                   specErrata: s.specErrata, uintnSize: s.uintnSize,
-                   algorithms: s.algorithms.map { Digest(algorithm: Self.algName($0.algorithmID), algorithmID: $0.algorithmID, digest: "size \($0.digestSize)") },
-                   vendorInfo: s.vendorInfo.hex)
-        }
-        events = log.events.map { e in
-            var coverage: [String: String] = [:]
-            for d in e.digests { coverage[d.algorithmName] = e.coverage(of: d).rawValue }
-            let verified = e.verifiedData
-            let decoded = verified?.scope == .eventData ? verified!.decoded : e.untrustedDecoded.decoded
-            var fields: [String: String] = [:]
-            for f in decoded.fields { fields[f.name] = f.value }
-            return Event(number: e.number, offset: e.offset, pcr: e.pcrIndex, type: e.type.name, typeValue: e.type.rawValue,
-                         digests: e.digests.map { Digest(algorithm: $0.algorithmName, algorithmID: $0.algorithmID, digest: $0.digest.hex) },
-                         dataSize: e.data.count, coverage: coverage,
-                         dataCoveredByDigest: verified?.scope == .eventData,
-                         data: e.data.hex,
-                         decoded: Decoded(kind: decoded.kind, trusted: verified?.scope == .eventData, fields: fields))
         }
     }
 }

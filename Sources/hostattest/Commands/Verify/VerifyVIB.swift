@@ -17,7 +17,7 @@ struct VerifyVIB: ParsableCommand {
     @Argument(help: "The VIB file.") var file: String
     @Option(name: .long, help: "trust.json, or certificate file(s) trusted for every signed level.") var trust: [String] = []
     @Option(name: .long, help: "Host acceptance level: certified, accepted, partner (default) or community.") var hostAcceptance: String = "partner"
-    @Flag(name: .long, help: "Also check the gunzip checksums (decompresses every payload).") var deep = false
+    @Flag(name: .long, help: "Also check the gunzip checksums (decompresses each payload once the signature and its checksum passed, up to its declared uncompressed-size).") var deep = false
     @OptionGroup var time: CheckTimeOptions
     @OptionGroup var out: OutputOptions
 
