@@ -6,7 +6,9 @@ import PackageDescription
 // Modules (see README "Layout"):
 //   COpenSSL     system library over libssl-dev (CMS/PKCS#7, X.509 stores); reached only from AttestCore
 //   CZlib        system library over zlib1g-dev (gunzip of VIB payloads); reached only from AttestCore
+//   CTSS2        system library over libtss2-dev (tss2-esys, -tctildr, -mu, -rc); reached only from AttestTPM
 //   AttestCore   pure core: parsers and verifiers that take bytes, trust anchors and a time
+//   AttestTPM    the TPM protocol and its backends: an in-process software TPM and tpm2-tss ESAPI
 //   hostattest   the CLI: thin commands that read files, call AttestCore and format results
 let package = Package(
     name: "hostattest",
@@ -14,6 +16,7 @@ let package = Package(
     products: [
         .executable(name: "hostattest", targets: ["hostattest"]),
         .library(name: "AttestCore", targets: ["AttestCore"]),
+        .library(name: "AttestTPM", targets: ["AttestTPM"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -31,6 +34,11 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .systemLibrary(
+            name: "CTSS2",
+            pkgConfig: "tss2-esys",
+            providers: [.apt(["libtss2-dev"])]
+        ),
         .target(
             name: "AttestCore",
             dependencies: [
@@ -42,10 +50,22 @@ let package = Package(
                 .product(name: "SwiftASN1", package: "swift-asn1"),
             ]
         ),
+        .target(
+            name: "AttestTPM",
+            dependencies: [
+                "AttestCore",
+                "CTSS2",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
         .executableTarget(
             name: "hostattest",
             dependencies: [
                 "AttestCore",
+                "AttestTPM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -64,6 +84,16 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        .testTarget(
+            name: "AttestTPMTests",
+            dependencies: [
+                "AttestTPM",
+                "AttestCore",
+                "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
             ]
         ),
         .testTarget(
