@@ -56,8 +56,7 @@ import TestSupport
         try Data(TPM2BPublic(ek.publicArea).marshalled()).write(to: dir.file("ek.pub"))
         let secret = Array("credential for the swtpm AK".utf8)
         try Data(secret).write(to: dir.file("secret"))
-        try Run.process("tpm2_makecredential", ["-T", "none", "-u", "ek.pub", "-G", ekType == .rsa2048 ? "rsa" : "ecc",
-                                                "-s", "secret", "-n", ak.name.hex, "-o", "cred"], currentDirectory: dir.url, timeout: 60)
+        try Run.process("tpm2_makecredential", ["-T", "none", "-u", "ek.pub", "-s", "secret", "-n", ak.name.hex, "-o", "cred"], currentDirectory: dir.url, timeout: 60)
             .expectSuccess()
         let blob = try CredentialBlob(tpm2ToolsFile: [UInt8](try Data(contentsOf: dir.file("cred"))))
         #expect(try tpm.activateCredential(blob, ek: ekType, key: .ecdsaP256) == secret)

@@ -88,7 +88,7 @@ import TestSupport
         #expect(try Run.hostattest(["tpm", "ek", "--tpm", sw.tcti, "--ek", "ecc", "--out-public", dir.file("ek.pub").path]).status == 0)
         let akName = try #require(try JSONSerialization.jsonObject(with: ak1.stdoutBytes) as? [String: Any])["name"] as? String
         try Data("swtpm secret".utf8).write(to: dir.file("secret"))
-        let mk = try Run.process("tpm2_makecredential", ["-T", "none", "-u", "ek.pub", "-G", "ecc", "-s", "secret", "-n", try #require(akName), "-o", "cred"],
+        let mk = try Run.process("tpm2_makecredential", ["-T", "none", "-u", "ek.pub", "-s", "secret", "-n", try #require(akName), "-o", "cred"],
                                  currentDirectory: dir.url, timeout: 60)
         #expect(mk.status == 0, "\(mk.stderr)")
         let act = try Run.hostattest(["tpm", "activate", "--tpm", sw.tcti, "--credential", dir.file("cred").path])
