@@ -35,6 +35,7 @@ import X509
         guard case .ecc(_, let point) = ek.publicArea.key else { Issue.record("EK is not ECC"); return }
         let key = try P256.Signing.PublicKey(rawRepresentation: point.x + point.y)
         #expect(cert.publicKey == Certificate.PublicKey(key))
+        #expect(ek.certificateMatchesKey == true)
         #expect(ek.publicArea.objectAttributes == KeyTemplates.ekAttributes)
         #expect(ek.publicArea.authPolicy == KeyTemplates.ekPolicy)
         _ = dir

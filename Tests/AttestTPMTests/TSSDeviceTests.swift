@@ -123,3 +123,19 @@ extension ProcessResult {
         #expect(status == 0, "\(stderr)", sourceLocation: sourceLocation)
     }
 }
+
+@Suite struct TSSEKCertificateTests {
+    /// A swtpm manufactured by swtpm_setup holds the RSA EK certificate at 0x01c00002: we read the same
+    /// bytes as tpm2_getekcertificate, and it certifies our EK.
+    @Test func readsTheEKCertificateFromNV() throws {
+        let sw = try SWTPM(manufactured: true)
+        defer { sw.stop() }
+        let tpm = try TSSDevice(tcti: sw.tcti, timeout: 60)
+        let ek = try tpm.endorsementKey(.rsa2048)
+        let der = try #require(ek.certificateDER)
+        #expect(ek.certificateMatchesKey == true)
+        let dir = TempDir("tss-ekcert")
+        try sw.tool("tpm2_getekcertificate", ["-o", "rsa.der"], in: dir.url)
+        #expect([UInt8](try Data(contentsOf: dir.file("rsa.der"))) == der)
+    }
+}

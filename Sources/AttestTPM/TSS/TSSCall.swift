@@ -9,9 +9,9 @@ struct TSSCall {
 
     /// Response-code layers (TSS 2.0 Overview, 6.1.2): bits 16–23.
     static let tctiLayer: UInt32 = 10
-    /// TSS2_BASE_RC_BAD_VALUE, TSS2_BASE_RC_BAD_REFERENCE, TSS2_BASE_RC_NOT_IMPLEMENTED: the loader
+    /// TSS2_BASE_RC_BAD_VALUE, _BAD_REFERENCE, _NOT_IMPLEMENTED, _NOT_SUPPORTED (no such TCTI): the loader
     /// or a TCTI refused its configuration string.
-    static let badConfiguration: Set<UInt32> = [11, 5, 2]
+    static let badConfiguration: Set<UInt32> = [11, 5, 2, 21]
 
     func check(_ rc: TSS2_RC, _ call: String) throws {
         guard rc != 0 else { return }

@@ -26,7 +26,7 @@ struct TPMEKCommand: ParsableCommand {
         var name: String
         var attributes: String
         var certificate: Certificate?
-        struct Certificate: Encodable { var subject: String; var issuer: String; var der: String }
+        struct Certificate: Encodable { var subject: String; var issuer: String; var matchesKey: Bool; var der: String }
     }
 
     func run() throws {
@@ -37,7 +37,8 @@ struct TPMEKCommand: ParsableCommand {
         var cert: Result.Certificate?
         if let der = key.certificateDER {
             let parsed = try? X509.Certificate(derEncoded: der)
-            cert = .init(subject: parsed.map { "\($0.subject)" } ?? "(unparseable)", issuer: parsed.map { "\($0.issuer)" } ?? "(unparseable)", der: der.hex)
+            cert = .init(subject: parsed.map { "\($0.subject)" } ?? "(unparseable)", issuer: parsed.map { "\($0.issuer)" } ?? "(unparseable)",
+                         matchesKey: key.certificateMatchesKey ?? false, der: der.hex)
         }
         let result = Result(type: ek.rawValue, name: key.publicArea.name.hex, attributes: key.publicArea.objectAttributes.description, certificate: cert)
         try Output.emit(result, json: output.json) {
@@ -47,6 +48,7 @@ struct TPMEKCommand: ParsableCommand {
             if let cert {
                 lines.append("  certificate subject: \(cert.subject)")
                 lines.append("  certificate issuer:  \(cert.issuer)")
+                lines.append("  certificate key:     \(cert.matchesKey ? "matches the EK" : "DOES NOT match the EK")")
             } else {
                 lines.append("  certificate: none in the TPM (NV 0x\(String(ek.certificateNVIndex, radix: 16)))")
             }
