@@ -1,6 +1,8 @@
 import AttestCore
 @testable import AttestTPM
 import Testing
+import TestSupport
+import Foundation
 
 @Suite struct TPMSpecTests {
     @Test(arguments: [
@@ -47,5 +49,17 @@ import Testing
         #expect {
             _ = try PCRSelectionParser.parse(text)
         } throws: { ($0 as? TPMError)?.code == "tpm.bad-selection" }
+    }
+}
+
+/// Children started by tests hold no descriptor of the test process beyond stdin, stdout and stderr.
+@Suite struct ChildDescriptorTests {
+    @Test func childrenInheritOnlyStandardDescriptors() throws {
+        let fd = open("/dev/null", O_RDONLY)  // deliberately without O_CLOEXEC
+        defer { close(fd) }
+        let r = try Run.process("/bin/ls", ["/proc/self/fd"])
+        let fds = r.stdout.split(separator: "\n").compactMap { Int($0) }
+        // ls itself holds one descriptor for the directory it lists.
+        #expect(fds.filter { $0 > 2 }.count <= 1, "\(fds)")
     }
 }
