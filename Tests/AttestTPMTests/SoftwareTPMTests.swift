@@ -145,7 +145,8 @@ import X509
             if let b = try? CredentialBlob(tpm2ToolsFile: bytes) { refused(b) }
             bytes[i] ^= 0x40
         }
-        #expect { _ = try tpm.activateCredential(good, ek: .rsa2048, key: .ecdsaP256) } throws: { ($0 as? TPMError)?.code == "tpm.unsupported" }
+        // Made for the ECC EK, presented to the RSA EK.
+        #expect { _ = try tpm.activateCredential(good, ek: .rsa2048, key: .ecdsaP256) } throws: { ($0 as? TPMError)?.code == "tpm.credential-invalid" }
         _ = (dir, otherDir)
     }
 
@@ -182,6 +183,30 @@ import X509
         json["pcrs"] = pcrs
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: tpm.path))
         #expect { _ = try SoftwareTPM(path: tpm.path) } throws: { ($0 as? TPMError)?.code == "tpm.state-corrupt" }
+        _ = dir
+    }
+
+    /// The RSA EK (template L-1) and the RSASSA AK, made on first use and kept.
+    @Test func rsaKeysQuoteAndActivate() throws {
+        let (dir, tpm) = try Self.make()
+        let ek = try tpm.endorsementKey(.rsa2048)
+        #expect(ek.certificateMatchesKey == true)
+        #expect(try tpm.endorsementKey(.rsa2048) == ek)
+        let ak = try tpm.attestationKey(.rsassa2048)
+        #expect(AKPolicy.check(ak).isValid)
+        #expect(try SoftwareTPM(path: tpm.path).attestationKey(.rsassa2048) == ak)
+        let q = try tpm.quote(nonce: Self.nonce, selection: try PCRSelectionParser.parse("sha256:0,1"), key: .rsassa2048)
+        let report = QuoteVerifier(attestationKey: try AttestationKey(publicArea: q.attestationKey)).verify(attest: q.attest, signature: q.signature, pcrs: q.pcrs, nonce: Self.nonce)
+        #expect(report.report.isValid, "\(report.report.failures)")
+        let secret = Array("rsa-ek secret".utf8)
+        for akType in AttestationKeyType.allCases {
+            let name = try tpm.attestationKey(akType).name
+            let blob = try MakeCredential.make(ekPublic: ek.publicArea, objectName: name, credential: secret)
+            #expect(try tpm.activateCredential(blob, ek: .rsa2048, key: akType) == secret)
+            var bytes = blob.tpm2ToolsFile()
+            bytes[bytes.count - 10] ^= 1  // inside the OAEP-encrypted seed
+            #expect { _ = try tpm.activateCredential(try CredentialBlob(tpm2ToolsFile: bytes), ek: .rsa2048, key: akType) } throws: { ($0 as? TPMError)?.code == "tpm.credential-invalid" }
+        }
         _ = dir
     }
 }

@@ -32,6 +32,23 @@ import TestSupport
         let q = try Run.hostattest(["quote", "--tpm", tpm, "--nonce", Self.nonce, "--pcrs", "sha256:0,4,7+sha1:7", "--out-dir", dir.path])
         #expect(q.status == 0, "\(q.stderr)")
         try Self.checkQuote(dir)
+        let rsa = TempDir("cli-soft-rsa")
+        let qr = try Run.hostattest(["quote", "--tpm", tpm, "--ak", "rsa", "--nonce", Self.nonce, "--pcrs", "sha256:7", "--out-dir", rsa.path])
+        #expect(qr.status == 0, "\(qr.stderr)")
+        try Self.checkQuote(rsa)
+        // tpm2_makecredential for the software TPM's EKs (RSA and ECC) activates through `tpm activate`.
+        for ek in ["rsa", "ecc"] {
+            #expect(try Run.hostattest(["tpm", "ek", "--tpm", tpm, "--ek", ek, "--out-public", dir.file("ek-\(ek).pub").path]).status == 0)
+            let ak = try Run.hostattest(["tpm", "ak", "--tpm", tpm, "--json"])
+            let json = try #require(try JSONSerialization.jsonObject(with: ak.stdoutBytes) as? [String: Any])
+            let name = try #require(json["name"] as? String)
+            try Data("soft secret \(ek)".utf8).write(to: dir.file("secret-\(ek)"))
+            let mk = try Run.process("tpm2_makecredential", ["-T", "none", "-u", "ek-\(ek).pub", "-s", "secret-\(ek)", "-n", name, "-o", "cred-\(ek)"],
+                                     currentDirectory: dir.url, timeout: 60)
+            #expect(mk.status == 0, "\(mk.stderr)")
+            let act = try Run.hostattest(["tpm", "activate", "--tpm", tpm, "--ek", ek, "--credential", dir.file("cred-\(ek)").path])
+            #expect(act.status == 0 && act.stdout.contains(Array("soft secret \(ek)".utf8).hex), "\(act.stdout) \(act.stderr)")
+        }
         let info = try Run.hostattest(["tpm", "info", "--tpm", tpm, "--json"])
         #expect(info.status == 0)
         #expect(info.stdout.contains("\"isSoftware\" : true"))

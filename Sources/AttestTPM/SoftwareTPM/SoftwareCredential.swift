@@ -1,7 +1,7 @@
 import AttestCore
 import Crypto
 
-/// TPM2_ActivateCredential for an ECC EK (TPM 2.0 Part 3, 12.5; Part 1, 24 and C.6.4): the inverse of
+/// TPM2_ActivateCredential (TPM 2.0 Part 3, 12.5; Part 1, 24, B.10.3 and C.6.4): the inverse of
 /// ``MakeCredential``. The integrity HMAC is checked, in constant time, before anything is decrypted.
 enum SoftwareCredential {
     static func activate(_ blob: CredentialBlob, ekPrivate: P256.KeyAgreement.PrivateKey, ekPublic: TPMTPublic,
@@ -24,6 +24,29 @@ enum SoftwareCredential {
         }
         let ekX = Array(ekPrivate.publicKey.rawRepresentation.prefix(32))
         let seed = TPMKDF.kdfe(nameAlg, z: z, label: "IDENTITY", partyUInfo: pad(point.x), partyVInfo: ekX, bits: nameAlg.digestSize * 8)
+        return try unwrap(blob, seed: seed, ekPublic: ekPublic, objectName: objectName, invalid: invalid)
+    }
+
+    /// RSA EK: the seed is RSA-OAEP encrypted to the EK with the label "IDENTITY\0".
+    static func activate(_ blob: CredentialBlob, ekPrivate: OpenSSLRSAPrivateKey, ekPublic: TPMTPublic,
+                         objectName: [UInt8], tpm: String) throws -> [UInt8] {
+        func invalid(_ why: String) -> TPMError {
+            TPMError(TPMError.credentialInvalid, "\(tpm): the credential was not made for this EK and AK (\(why))")
+        }
+        let seed: [UInt8]
+        do {
+            seed = try ekPrivate.decryptOAEP(blob.encryptedSecret.secret, hash: ekPublic.nameAlg, label: MakeCredential.identityLabel)
+        } catch {
+            throw invalid("the secret does not decrypt with the EK")
+        }
+        guard seed.count == ekPublic.nameAlg.digestSize else { throw invalid("the seed has \(seed.count) bytes") }
+        return try unwrap(blob, seed: seed, ekPublic: ekPublic, objectName: objectName, invalid: invalid)
+    }
+
+    /// With the seed: the integrity HMAC first, then the decrypted TPM2B_DIGEST.
+    private static func unwrap(_ blob: CredentialBlob, seed: [UInt8], ekPublic: TPMTPublic, objectName: [UInt8],
+                               invalid: (String) -> TPMError) throws -> [UInt8] {
+        let nameAlg = ekPublic.nameAlg
         // 2. Integrity first (Part 1, 24.5).
         let hmacKey = TPMKDF.kdfa(nameAlg, key: seed, label: "INTEGRITY", contextU: [], contextV: [], bits: nameAlg.digestSize * 8)
         let expected = TPMKDF.hmac(nameAlg, key: hmacKey, blob.idObject.encIdentity + objectName)

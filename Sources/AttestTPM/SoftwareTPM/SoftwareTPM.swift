@@ -1,10 +1,13 @@
 import AttestCore
 import Crypto
+import _CryptoExtras
 import Foundation
+import X509
 
 /// hostattest's in-process software TPM: a TPM 2.0 as far as attestation can tell — PCR banks SHA-1,
-/// SHA-256 and SHA-384, an ECC P-256 EK (template L-2) with a certificate from its own CA, an ECDSA P-256
-/// AK, clock and reset counter — whose state lives in one 0600 JSON file.
+/// SHA-256 and SHA-384, EKs from templates L-2 (ECC P-256) and L-1 (RSA 2048, made on first use) with
+/// certificates from its own CA, ECDSA P-256 and RSASSA 2048 AKs, clock and reset counter — whose state
+/// lives in one 0600 JSON file.
 ///
 /// It produces exactly the structures a TPM produces (TPMS_ATTEST with qualifiedSigner, clockInfo and
 /// firmwareVersion; TPMT_SIGNATURE; TPMT_PUBLIC and names), so quotes verify with `tpm2_checkquote`
@@ -68,19 +71,59 @@ public final class SoftwareTPM: ResettableTPM {
     }
 
     public func endorsementKey(_ type: EndorsementKeyType) throws -> EndorsementKey {
-        guard type == .eccP256 else {
-            throw TPMError(TPMError.unsupported, "\(description): only the ECC P-256 EK (template L-2) is implemented; use --ek ecc")
+        switch type {
+        case .eccP256:
+            let s = try snapshot()
+            return EndorsementKey(type: type, publicArea: Self.ekPublic(try s.ekKey().publicKey),
+                                  certificateDER: Hex.decode(s.ekCertificateECC))
+        case .rsa2048:
+            let s = try rsaState(ek: true)
+            let key = try s.rsaKey(s.ekRSA).publicKey
+            return EndorsementKey(type: type, publicArea: try Self.rsaPublic(key, template: KeyTemplates.endorsementKey(.rsa2048)),
+                                  certificateDER: s.ekCertificateRSA.flatMap { Hex.decode($0) })
         }
-        let s = try snapshot()
-        return EndorsementKey(type: type, publicArea: Self.ekPublic(try s.ekKey().publicKey),
-                              certificateDER: Hex.decode(s.ekCertificateECC))
     }
 
     public func attestationKey(_ type: AttestationKeyType) throws -> TPMTPublic {
-        guard type == .ecdsaP256 else {
-            throw TPMError(TPMError.unsupported, "\(description): only the ECDSA P-256 AK is implemented; use --ak ecc")
+        switch type {
+        case .ecdsaP256: return Self.akPublic(try snapshot().akKey().publicKey)
+        case .rsassa2048:
+            let s = try rsaState(ek: false)
+            return try Self.rsaPublic(try s.rsaKey(s.akRSA).publicKey, template: KeyTemplates.attestationKey(.rsassa2048))
         }
-        return Self.akPublic(try snapshot().akKey().publicKey)
+    }
+
+    /// The state with the RSA EK (and its certificate) or the RSA AK made, generating them on first use.
+    private func rsaState(ek: Bool) throws -> SoftwareTPMState {
+        var copy: SoftwareTPMState?
+        _ = try transact { s in
+            var changed: Bool
+            if ek {
+                changed = try SoftwareTPMState.ensureRSA(&s.ekRSA)
+                if s.ekCertificateRSA == nil {
+                    let pub = try s.rsaKey(s.ekRSA).publicKey
+                    s.ekCertificateRSA = try SoftwareTPMCA.issueEK(caKey: try s.caSigningKey(), ekKey: Certificate.PublicKey(pub),
+                                                                   keyUsage: KeyUsage(keyEncipherment: true), now: Date()).hex
+                    changed = true
+                }
+            } else {
+                changed = try SoftwareTPMState.ensureRSA(&s.akRSA)
+            }
+            copy = s
+            return changed
+        }
+        return copy!
+    }
+
+    /// An RSA key's public area: the template with the modulus as its unique field (exponent 65537 = 0).
+    static func rsaPublic(_ key: _RSA.Signing.PublicKey, template: TPMTPublic) throws -> TPMTPublic {
+        let primitives = try key.getKeyPrimitives()
+        guard Array(primitives.publicExponent).drop(while: { $0 == 0 }) == [0x01, 0x00, 0x01] else {
+            throw TPMError(TPMError.stateCorrupt, "software TPM RSA key does not use the exponent 65537")
+        }
+        var area = template
+        if case .rsa(let parms, _) = area.key { area.key = .rsa(parms, modulus: Array(primitives.modulus)) }
+        return area
     }
 
     public func pcrRead(banks: [DigestAlgorithm]?) throws -> [PCRBank] {
@@ -123,8 +166,15 @@ public final class SoftwareTPM: ResettableTPM {
                 clockInfo: TPMSClockInfo(clock: s.clock, resetCount: s.resetCount, restartCount: s.restartCount, safe: true),
                 firmwareVersion: Self.firmwareVersion,
                 attested: .quote(TPMSQuoteInfo(pcrSelect: selection, pcrDigest: Array(pcrDigest)))).marshalled()
-            let raw = Array(try s.akKey().signature(for: attest).rawRepresentation)
-            let signature = TPMTSignature(.ecdsa(hash: .sha256, r: Array(raw[0..<32]), s: Array(raw[32...])))
+            let signature: TPMTSignature
+            switch type {
+            case .ecdsaP256:
+                let raw = Array(try s.akKey().signature(for: attest).rawRepresentation)
+                signature = TPMTSignature(.ecdsa(hash: .sha256, r: Array(raw[0..<32]), s: Array(raw[32...])))
+            case .rsassa2048:
+                let sig = try s.rsaKey(s.akRSA).signature(for: attest, padding: .insecurePKCS1v1_5)
+                signature = TPMTSignature(.rsassa(hash: .sha256, sig: Array(sig.rawRepresentation)))
+            }
             result = TPMQuote(attest: attest, signature: signature,
                               pcrs: try PCRValues(selection: selection, digests: digests), attestationKey: akArea)
             return true
@@ -136,8 +186,14 @@ public final class SoftwareTPM: ResettableTPM {
         let ek = try endorsementKey(ekType)
         let ak = try attestationKey(keyType)
         let s = try snapshot()
-        return try SoftwareCredential.activate(blob, ekPrivate: try s.ekKey(), ekPublic: ek.publicArea,
-                                               objectName: ak.name, tpm: description)
+        switch ekType {
+        case .eccP256:
+            return try SoftwareCredential.activate(blob, ekPrivate: try s.ekKey(), ekPublic: ek.publicArea,
+                                                   objectName: ak.name, tpm: description)
+        case .rsa2048:
+            let key = try OpenSSLRSAPrivateKey(der: Hex.decode(s.ekRSA ?? "") ?? [])
+            return try SoftwareCredential.activate(blob, ekPrivate: key, ekPublic: ek.publicArea, objectName: ak.name, tpm: description)
+        }
     }
 
     /// A power cycle: every PCR to its reset value, resetCount + 1, restartCount 0 (TPM 2.0 Part 1, 36.4).

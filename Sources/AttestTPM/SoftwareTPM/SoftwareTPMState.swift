@@ -1,5 +1,6 @@
 import AttestCore
 import Crypto
+import _CryptoExtras
 import Foundation
 
 /// Everything a ``SoftwareTPM`` remembers, as stored in its state file (JSON, `hostattest-software-tpm/1`).
@@ -26,6 +27,10 @@ struct SoftwareTPMState: Codable, Sendable {
     var caKey: String
     var caCertificate: String
     var ekCertificateECC: String
+    /// RSA 2048 keys (PKCS#1 RSAPrivateKey DER, hex) and the RSA EK's certificate, made on first use.
+    var ekRSA: String?
+    var ekCertificateRSA: String?
+    var akRSA: String?
 
     static let banks: [DigestAlgorithm] = [.sha1, .sha256, .sha384]
 
@@ -69,6 +74,8 @@ struct SoftwareTPMState: Codable, Sendable {
             _ = try state.ekKey()
             _ = try state.akKey()
             _ = try state.caSigningKey()
+            if state.ekRSA != nil { _ = try state.rsaKey(state.ekRSA) }
+            if state.akRSA != nil { _ = try state.rsaKey(state.akRSA) }
         } catch {
             throw corrupt("a key does not load (\(error))")
         }
@@ -94,6 +101,18 @@ struct SoftwareTPMState: Codable, Sendable {
 
     func caSigningKey() throws -> P256.Signing.PrivateKey {
         try P256.Signing.PrivateKey(rawRepresentation: Hex.decode(caKey) ?? [])
+    }
+
+    func rsaKey(_ hex: String?) throws -> _RSA.Signing.PrivateKey {
+        try _RSA.Signing.PrivateKey(derRepresentation: Hex.decode(hex ?? "") ?? [])
+    }
+
+    /// The RSA key of `hex`, generating (RSA 2048) and storing it first when absent. Returns whether
+    /// the state changed.
+    static func ensureRSA(_ hex: inout String?) throws -> Bool {
+        guard hex == nil else { return false }
+        hex = Array(try _RSA.Signing.PrivateKey(keySize: .bits2048).derRepresentation).hex
+        return true
     }
 
     func bank(_ algorithm: DigestAlgorithm) -> PCRBank? {
