@@ -11,7 +11,7 @@ struct StateFile: Sendable {
     /// Runs `body` holding the lock. Nothing else of hostattest reads or writes the state meanwhile.
     func locked<T>(_ body: () throws -> T) throws -> T {
         let lockPath = path + ".lock"
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw failure(TPMError.stateWrite, "cannot open the lock file \(lockPath): \(errnoText())") }
         defer { close(fd) }
         while flock(fd, LOCK_EX) != 0 {
