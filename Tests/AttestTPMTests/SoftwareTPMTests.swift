@@ -209,4 +209,20 @@ import X509
         }
         _ = dir
     }
+
+    /// The state path may not be a symbolic link (it would let another user point the TPM's key file elsewhere).
+    @Test func refusesASymlinkedStateFile() throws {
+        let (dir, tpm) = try Self.make()
+        let link = dir.file("link.json").path
+        #expect(symlink(tpm.path, link) == 0)
+        #expect { _ = try SoftwareTPM(path: link) } throws: { ($0 as? TPMError)?.code == "tpm.state-corrupt" }
+    }
+
+    @Test func trimDERCutsNVPadding() {
+        let cert: [UInt8] = [0x30, 0x82, 0x00, 0x03, 1, 2, 3]
+        #expect(TSSDevice.trimDER(cert + [0xFF, 0xFF, 0x00]) == cert)
+        #expect(TSSDevice.trimDER([0x30, 0x02, 9, 9, 0]) == [0x30, 0x02, 9, 9])
+        #expect(TSSDevice.trimDER([0x04, 0x01]) == [0x04, 0x01])
+        #expect(TSSDevice.trimDER([0x30, 0x84, 0, 0, 0, 1]) == [0x30, 0x84, 0, 0, 0, 1])
+    }
 }

@@ -83,6 +83,10 @@ import TestSupport
             var st = stat()
             #expect(stat(path, &st) == 0 && st.st_mode & 0o777 == 0o600)
         }
+        // The next write removes temporary files a killed writer left behind.
+        #expect(try Run.hostattest(["tpm", "extend", "--tpm", "soft:\(path)", "--pcr", "16", "--data", "x"]).status == 0)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty, "\(leftovers)")
     }
 
     @Test func swtpmQuoteExtendAndAKAcrossRuns() throws {

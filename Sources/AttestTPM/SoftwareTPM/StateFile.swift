@@ -53,9 +53,12 @@ struct StateFile: Sendable {
     }
 
     /// Atomic replace: temp file (0600, O_EXCL) → write → fsync → rename → fsync(directory).
+    /// Call it holding the lock: temporary files of this state left by a writer killed mid-write
+    /// (only writers holding the lock create them) are removed first.
     func write(_ data: Data) throws {
         let url = URL(fileURLWithPath: path)
         let dir = url.deletingLastPathComponent().path
+        removeStaleTemporaries(in: dir, name: url.lastPathComponent)
         let tmp = "\(dir)/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw failure(TPMError.stateWrite, "cannot create \(tmp): \(errnoText())") }
@@ -83,6 +86,12 @@ struct StateFile: Sendable {
             _ = fsync(dfd)
             close(dfd)
         }
+    }
+
+    private func removeStaleTemporaries(in dir: String, name: String) {
+        let prefix = ".\(name).tmp-"
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
+        for e in entries where e.hasPrefix(prefix) { unlink("\(dir)/\(e)") }
     }
 
     private func failure(_ code: String, _ problem: String) -> TPMError {
