@@ -27,12 +27,24 @@ public protocol TPM: AnyObject {
     /// A missing or extra bank, a wrong size or an index outside 0–23 is refused before anything is extended.
     func extend(pcr: Int, digests: [DigestAlgorithm: [UInt8]]) throws
 
+    /// Extends several events in order: all are checked before the first is extended. The software TPM
+    /// does it in one durable state write; a TSS device sends one TPM2_PCR_Extend per event.
+    func extend(events: [(pcr: Int, digests: [DigestAlgorithm: [UInt8]])]) throws
+
     /// TPM2_Quote with the attestation key of `type` over `selection`, qualified by `nonce` (≤ 64 bytes).
     func quote(nonce: [UInt8], selection: TPMLPCRSelection, key type: AttestationKeyType) throws -> TPMQuote
 
     /// TPM2_ActivateCredential: the credential protected by `blob` for the attestation key of `keyType`
     /// and the endorsement key of `ekType`, or `tpm.credential-invalid` when the blob was not made for them.
     func activateCredential(_ blob: CredentialBlob, ek ekType: EndorsementKeyType, key keyType: AttestationKeyType) throws -> [UInt8]
+}
+
+extension TPM {
+    public func extend(events: [(pcr: Int, digests: [DigestAlgorithm: [UInt8]])]) throws {
+        let banks = try info().banks
+        for e in events { try ExtendCheck.validate(pcr: e.pcr, digests: e.digests, banks: banks, tpm: description) }
+        for e in events { try extend(pcr: e.pcr, digests: e.digests) }
+    }
 }
 
 /// Operations only a software TPM can offer.

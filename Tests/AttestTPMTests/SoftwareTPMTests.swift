@@ -225,4 +225,20 @@ import X509
         #expect(TSSDevice.trimDER([0x04, 0x01]) == [0x04, 0x01])
         #expect(TSSDevice.trimDER([0x30, 0x84, 0, 0, 0, 1]) == [0x30, 0x84, 0, 0, 0, 1])
     }
+
+    /// A batch of events equals the same events one by one; one bad event refuses the whole batch.
+    @Test func batchedExtendEqualsSingleExtends() throws {
+        let (dir, a) = try Self.make()
+        let (dir2, b) = try Self.make()
+        let events: [(pcr: Int, digests: [DigestAlgorithm: [UInt8]])] = (0..<10).map { i in
+            (i % 3 + 4, Dictionary(uniqueKeysWithValues: SoftwareTPMState.banks.map { ($0, $0.hash([UInt8(i)])) }))
+        }
+        try a.extend(events: events)
+        for e in events { try b.extend(pcr: e.pcr, digests: e.digests) }
+        #expect(try a.pcrRead(banks: nil) == b.pcrRead(banks: nil))
+        let before = try a.pcrRead(banks: nil)
+        #expect { try a.extend(events: events + [(24, events[0].digests)]) } throws: { ($0 as? TPMError)?.code == "tpm.bad-pcr-index" }
+        #expect(try a.pcrRead(banks: nil) == before)
+        _ = (dir, dir2)
+    }
 }

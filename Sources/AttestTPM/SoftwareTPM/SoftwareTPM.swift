@@ -137,11 +137,17 @@ public final class SoftwareTPM: ResettableTPM {
     }
 
     public func extend(pcr: Int, digests: [DigestAlgorithm: [UInt8]]) throws {
-        try ExtendCheck.validate(pcr: pcr, digests: digests, banks: SoftwareTPMState.banks, tpm: description)
+        try extend(events: [(pcr, digests)])
+    }
+
+    /// All events in one locked, durable state write (one fsync pair instead of one per event).
+    public func extend(events: [(pcr: Int, digests: [DigestAlgorithm: [UInt8]])]) throws {
+        for e in events { try ExtendCheck.validate(pcr: e.pcr, digests: e.digests, banks: SoftwareTPMState.banks, tpm: description) }
+        guard !events.isEmpty else { return }
         _ = try transact { s in
             for b in SoftwareTPMState.banks {
                 var bank = s.bank(b)!
-                bank.values[pcr] = b.hash(bank.values[pcr] + digests[b]!)
+                for e in events { bank.values[e.pcr] = b.hash(bank.values[e.pcr] + e.digests[b]!) }
                 s.setBank(bank)
             }
             return true
