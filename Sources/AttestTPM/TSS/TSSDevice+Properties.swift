@@ -20,8 +20,17 @@ extension TSSDevice {
         return out
     }
 
-    /// TPM2_GetCapability(TPM_CAP_PCRS): the banks with at least one PCR allocated.
+    /// The banks with at least one PCR allocated, asked once per connection (an allocation change
+    /// takes effect only at the next TPM reset).
     func activeBanks(_ ctx: OpaquePointer) throws -> [DigestAlgorithm] {
+        if let cachedBanks { return cachedBanks }
+        let banks = try readActiveBanks(ctx)
+        cachedBanks = banks
+        return banks
+    }
+
+    /// TPM2_GetCapability(TPM_CAP_PCRS).
+    private func readActiveBanks(_ ctx: OpaquePointer) throws -> [DigestAlgorithm] {
         var more: TPMI_YES_NO = 0
         var data: UnsafeMutablePointer<TPMS_CAPABILITY_DATA>?
         try call.check(Esys_GetCapability(ctx, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, 5 /* TPM2_CAP_PCRS */, 0, 1, &more, &data), "Esys_GetCapability")

@@ -23,6 +23,8 @@ public final class TSSDevice: TPM, @unchecked Sendable {
     /// touched (or freed) again.
     private var broken = false
     private let lock = NSLock()
+    /// Set by ``activeBanks(_:)``; read and written only inside ``run(_:_:)`` (one operation at a time).
+    var cachedBanks: [DigestAlgorithm]?
 
     /// Loads the TCTI and connects. `tcti` is a TCTI loader configuration (`swtpm:host=…,port=…`,
     /// `mssim:…`, `device:/dev/tpmrm0`, `tabrmd:…`).
