@@ -6,9 +6,11 @@ import PackageDescription
 // Modules (see README "Layout"):
 //   COpenSSL     system library over libssl-dev (CMS/PKCS#7, X.509 stores); reached only from AttestCore
 //   CZlib        system library over zlib1g-dev (gunzip of VIB payloads); reached only from AttestCore
+//   CTSS2        system library over libtss2-dev (tss2-esys, -tctildr, -mu, -rc); reached only from AttestTPM
 //   AttestCore   pure core: parsers and verifiers that take bytes, trust anchors and a time
 //   AttestIO     reads host images from disk safely (no symlinks, regular files only, mmap); shared by the
 //                CLI and future agents/servers
+//   AttestTPM    the TPM protocol and its backends: an in-process software TPM and tpm2-tss ESAPI
 //   hostattest   the CLI: thin commands that read files, call AttestCore and format results
 let package = Package(
     name: "hostattest",
@@ -17,6 +19,9 @@ let package = Package(
         .executable(name: "hostattest", targets: ["hostattest"]),
         .library(name: "AttestCore", targets: ["AttestCore"]),
         .library(name: "AttestIO", targets: ["AttestIO"]),
+        ),
+        .target(
+        .library(name: "AttestTPM", targets: ["AttestTPM"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -34,6 +39,11 @@ let package = Package(
             name: "CZlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        .systemLibrary(
+            name: "CTSS2",
+            pkgConfig: "tss2-esys",
+            providers: [.apt(["libtss2-dev"])]
+        ),
         .target(
             name: "AttestCore",
             dependencies: [
@@ -49,11 +59,23 @@ let package = Package(
             name: "AttestIO",
             dependencies: ["AttestCore"]
         ),
+        .target(
+            name: "AttestTPM",
+            dependencies: [
+                "AttestCore",
+                "CTSS2",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
         .executableTarget(
             name: "hostattest",
             dependencies: [
                 "AttestCore",
                 "AttestIO",
+                "AttestTPM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -72,6 +94,16 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
+            ]
+        ),
+        .testTarget(
+            name: "AttestTPMTests",
+            dependencies: [
+                "AttestTPM",
+                "AttestCore",
+                "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
             ]
         ),
         .testTarget(

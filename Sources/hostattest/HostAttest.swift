@@ -18,6 +18,8 @@ struct HostAttest: AsyncParsableCommand {
             VIBCommand.self,
             ProfileCommand.self,
             EventLogCommand.self,
+            TPMCommand.self,
+            QuoteCommand.self,
             BenchCommand.self,
         ]
     )

@@ -27,8 +27,11 @@ public enum Run {
                                timeout: TimeInterval = 300) throws -> ProcessResult {
         let path = try resolve(executable)
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = arguments
+        // Through bash, which closes every inherited descriptor above 2 before exec: Foundation's
+        // Process lets some through (its own socket), and a child holding another test's pipe or socket
+        // keeps that test from ever seeing EOF.
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = ["-c", closeInheritedDescriptors, path] + arguments
         if let environment { p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         if let currentDirectory { p.currentDirectoryURL = currentDirectory }
         let outPipe = Pipe(), errPipe = Pipe()
@@ -58,6 +61,9 @@ public enum Run {
                              stderr: String(decoding: errData, as: UTF8.self),
                              stdoutBytes: outData)
     }
+
+    /// Closes descriptors above 2 (listed from /proc/self/fd), then execs "$0" "$@".
+    static let closeInheritedDescriptors = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; case "$n" in 0|1|2) ;; *) eval "exec $n>&-" 2>/dev/null ;; esac; done; exec "$0" "$@""#
 
     /// Full path of a tool on PATH; throws a clear error (never skips) when it is missing.
     public static func resolve(_ tool: String) throws -> String {

@@ -26,11 +26,18 @@ public final class SWTPM: @unchecked Sendable {
     /// long-lived child confuses Foundation's reaping of the tests' other subprocesses. It is started
     /// through bash, which first closes every inherited descriptor above 2 so that swtpm holds no pipe
     /// or socket of a concurrently running test (which would otherwise never see EOF).
-    public init(attempts: Int = 5) throws {
+    ///
+    /// `manufactured`: first run `swtpm_setup --create-ek-cert` on the state, so the TPM holds EK
+    /// certificates in NV (issued by swtpm-localca), as a real TPM from a manufacturer does.
+    public init(attempts: Int = 5, manufactured: Bool = false) throws {
         let swtpm = try Run.resolve("swtpm")
         var lastError: Error = SWTPMError("swtpm did not start")
         for _ in 0..<attempts {
             let state = TempDir("swtpm")
+            if manufactured {
+                let r = try Run.process("swtpm_setup", ["--tpm2", "--tpmstate", state.path, "--create-ek-cert", "--lock-nvram", "--overwrite"], timeout: 120)
+                guard r.status == 0 else { throw SWTPMError("swtpm_setup failed (\(r.status)): \(r.stderr) \(r.stdout)") }
+            }
             guard let port = SWTPM.freePortPair() else { continue }
             let pidFile = "\(state.path)/swtpm.pid"
             let script = #"cd /proc/self/fd 2>/dev/null && for fd in *; do case "$fd" in 0|1|2) ;; *) eval "exec $fd>&-" 2>/dev/null ;; esac; done; cd /; exec "$0" "$@" </dev/null >/dev/null 2>&1"#

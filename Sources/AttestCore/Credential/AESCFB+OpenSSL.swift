@@ -2,12 +2,12 @@ internal import COpenSSL
 
 /// AES in full-block CFB mode (CFB128), as TPM 2.0 uses for parameter and credential encryption
 /// (TPM 2.0 Part 1, 11.4.6.3; the IV is zero for MakeCredential, Part 1, 24.4).
-enum AESCFB {
-    static func encrypt(key: [UInt8], iv: [UInt8], _ data: [UInt8]) throws -> [UInt8] {
+package enum AESCFB {
+    package static func encrypt(key: [UInt8], iv: [UInt8], _ data: [UInt8]) throws -> [UInt8] {
         try crypt(key: key, iv: iv, data, encrypt: true)
     }
 
-    static func decrypt(key: [UInt8], iv: [UInt8], _ data: [UInt8]) throws -> [UInt8] {
+    package static func decrypt(key: [UInt8], iv: [UInt8], _ data: [UInt8]) throws -> [UInt8] {
         try crypt(key: key, iv: iv, data, encrypt: false)
     }
 

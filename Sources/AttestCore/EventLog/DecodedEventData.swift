@@ -56,12 +56,16 @@ public enum DecodedEventData: Sendable, Hashable {
             self.trailing = trailing
         }
 
-        init(bytes data: ArraySlice<UInt8>) throws {
+        /// `uintnBytes`: 8, or 4 when the log's Spec ID event says UINTN is 32-bit. ImageLocationInMemory
+        /// is an EFI_PHYSICAL_ADDRESS (always 64-bit); ImageLengthInMemory, ImageLinkTimeAddress and
+        /// LengthOfDevicePath are UINTN as firmware (EDK2's EFI_IMAGE_LOAD_EVENT) writes them.
+        init(bytes data: ArraySlice<UInt8>, uintnBytes: Int = 8) throws {
             var r = ByteReader(Array(data), structure: "UEFI_IMAGE_LOAD_EVENT")
+            func uintn(_ field: String) throws -> UInt64 { uintnBytes == 4 ? UInt64(try r.u32le(field)) : try r.u64le(field) }
             locationInMemory = try r.u64le("ImageLocationInMemory")
-            lengthInMemory = try r.u64le("ImageLengthInMemory")
-            linkTimeAddress = try r.u64le("ImageLinkTimeAddress")
-            let dpl = try r.u64le("LengthOfDevicePath")
+            lengthInMemory = try uintn("ImageLengthInMemory")
+            linkTimeAddress = try uintn("ImageLinkTimeAddress")
+            let dpl = try uintn("LengthOfDevicePath")
             devicePath = try r.bytes(count: dpl, "DevicePath")
             trailing = try r.bytes(r.remaining, "trailing")
         }
@@ -89,9 +93,9 @@ public enum DecodedEventData: Sendable, Hashable {
     }
 
     /// Decodes `data` of an event of `type` in `pcr`.
-    public init(type: EventType, pcr: Int, data: ArraySlice<UInt8>) {
+    public init(type: EventType, pcr: Int, data: ArraySlice<UInt8>, uintnBytes: Int = 8) {
         do {
-            self = try Self.decode(type: type, pcr: pcr, data: data)
+            self = try Self.decode(type: type, pcr: pcr, data: data, uintnBytes: uintnBytes)
         } catch let e as ParseError {
             self = .malformed(reason: e.problem, data: Array(data))
         } catch {
@@ -99,7 +103,7 @@ public enum DecodedEventData: Sendable, Hashable {
         }
     }
 
-    private static func decode(type: EventType, pcr: Int, data: ArraySlice<UInt8>) throws -> DecodedEventData {
+    private static func decode(type: EventType, pcr: Int, data: ArraySlice<UInt8>, uintnBytes: Int) throws -> DecodedEventData {
         switch type {
         case .EV_NO_ACTION:
             if data.starts(with: TCGEfiSpecIDEvent.signature03) { return .specID(try TCGEfiSpecIDEvent(bytes: data)) }
@@ -126,7 +130,7 @@ public enum DecodedEventData: Sendable, Hashable {
         case .EV_EFI_VARIABLE_DRIVER_CONFIG, .EV_EFI_VARIABLE_BOOT, .EV_EFI_VARIABLE_BOOT2, .EV_EFI_VARIABLE_AUTHORITY:
             return .efiVariable(try UEFIVariableData(bytes: data))
         case .EV_EFI_BOOT_SERVICES_APPLICATION, .EV_EFI_BOOT_SERVICES_DRIVER, .EV_EFI_RUNTIME_SERVICES_DRIVER:
-            return .imageLoad(try UEFIImageLoadEvent(bytes: data))
+            return .imageLoad(try UEFIImageLoadEvent(bytes: data, uintnBytes: uintnBytes))
         case .EV_EFI_PLATFORM_FIRMWARE_BLOB:
             return try blob(data)
         case .EV_POST_CODE:

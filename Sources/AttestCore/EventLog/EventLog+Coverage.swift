@@ -59,7 +59,7 @@ extension EventLog.Event {
         switch scope {
         case .eventData:
             return CoveredEventData(scope: .eventData, type: type, pcrIndex: pcrIndex, bytes: data,
-                                    decoded: DecodedEventData(type: type, pcr: pcrIndex, data: data), banks: banks)
+                                    decoded: DecodedEventData(type: type, pcr: pcrIndex, data: data, uintnBytes: uintnBytes), banks: banks)
         case .variableData:
             guard let v = try? UEFIVariableData(bytes: data) else { return nil }
             return CoveredEventData(scope: .variableData, type: type, pcrIndex: pcrIndex, bytes: v.variableData,
@@ -72,7 +72,7 @@ extension EventLog.Event {
     /// The event data decoded by type for DISPLAY. Not checked against any digest: never base a
     /// decision on it (use ``verifiedData``).
     public var untrustedDecoded: UntrustedEventData {
-        UntrustedEventData(decoded: DecodedEventData(type: type, pcr: pcrIndex, data: data))
+        UntrustedEventData(decoded: DecodedEventData(type: type, pcr: pcrIndex, data: data, uintnBytes: uintnBytes))
     }
 
     var isVariableEvent: Bool {

@@ -17,6 +17,9 @@ extension EventLog {
         public let data: ArraySlice<UInt8>
         /// Byte offset of `data` in the log.
         public let dataOffset: Int
+        /// Size in bytes of a UEFI UINTN in this log's event data: 4 when the Spec ID event says
+        /// `uintnSize` 1 (UINT32), else 8 (PFP 10.4.5.1; legacy SHA-1 logs do not say and are read as 8).
+        public let uintnBytes: Int
 
         /// `"StartupLocality\0"` (PFP 10.4.5.3, TCG_EfiStartupLocalityEvent).
         public static let startupLocalitySignature: [UInt8] = Array("StartupLocality".utf8) + [0]

@@ -71,12 +71,13 @@ public struct EventLog: Sendable {
             // Keyed by ID (the Spec ID event lists each at most once): a search per digest would be
             // quadratic in a table of thousands of algorithms.
             let table = Dictionary(uniqueKeysWithValues: spec.algorithms.map { ($0.algorithmID, (size: Int($0.digestSize), alg: $0.algorithm)) })
+            let uintnBytes = spec.uintnSize == 1 ? 4 : 8
             while !r.isAtEnd {
                 if let quirk = Workaround.matchTrailing(r, paddingStart: paddingStart) {
                     workarounds.append(quirk)
                     break
                 }
-                events.append(try Self.readEvent2(&r, number: events.count, table: table))
+                events.append(try Self.readEvent2(&r, number: events.count, table: table, uintnBytes: uintnBytes))
             }
         } else {
             format = .sha1Legacy
@@ -125,7 +126,7 @@ public struct EventLog: Sendable {
             let pcrIndex = try checkPCR(pcr, at: start)
             return Event(number: number, offset: start, pcrIndex: pcrIndex, type: type,
                          digests: [EventDigest(algorithmID: DigestAlgorithm.sha1.tpmAlgorithmID, algorithm: .sha1, digest: digest)],
-                         data: data, dataOffset: dataOffset)
+                         data: data, dataOffset: dataOffset, uintnBytes: 8)
         } catch var e as ParseError {
             e.structure = "TCG_PCR_EVENT #\(number)"
             throw e
@@ -136,7 +137,7 @@ public struct EventLog: Sendable {
     /// Every digest's algorithm must be in the Spec ID table, which gives its size; an algorithm may
     /// appear once per record.
     static func readEvent2(_ r: inout ByteReader, number: Int,
-                           table: [UInt16: (size: Int, alg: DigestAlgorithm?)]) throws -> Event {
+                           table: [UInt16: (size: Int, alg: DigestAlgorithm?)], uintnBytes: Int = 8) throws -> Event {
         let start = r.position
         do {
             let pcr = try r.u32le("PCRIndex")
@@ -167,7 +168,7 @@ public struct EventLog: Sendable {
             let (data, dataOffset) = try readEventData(&r)
             let pcrIndex = try checkPCR(pcr, at: start)
             return Event(number: number, offset: start, pcrIndex: pcrIndex, type: type, digests: digests,
-                         data: data, dataOffset: dataOffset)
+                         data: data, dataOffset: dataOffset, uintnBytes: uintnBytes)
         } catch var e as ParseError {
             e.structure = "TCG_PCR_EVENT2 #\(number)"
             throw e

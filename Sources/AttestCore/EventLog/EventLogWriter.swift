@@ -50,6 +50,9 @@ public struct EventLogWriter: Sendable {
     /// bank for EV_EFI_BOOT_SERVICES_APPLICATION, whose data is the UEFI_IMAGE_LOAD_EVENT).
     /// `digests` must hold every bank of the writer with the right size.
     public mutating func extend(pcr: Int, type: EventType, digests: [DigestAlgorithm: [UInt8]], data: [UInt8]) throws {
+        guard (0..<EventLog.pcrCount).contains(pcr) else {
+            throw ParseError("EventLogWriter", "PCR index \(pcr) for a \(type.name) event is outside 0–\(EventLog.pcrCount - 1)", code: "eventlog.writer-pcr")
+        }
         var list: [(DigestAlgorithm, [UInt8])] = []
         for b in banks {
             guard let d = digests[b], d.count == b.digestSize else {
