@@ -9,7 +9,7 @@ enum FileMapping {
     static func map(_ fd: Int32, size: Int, path: String) throws -> Data {
         if size == 0 { return Data() }
         guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
-            throw ImageInputError(file: path, code: "image.unreadable", "cannot map: \(String(cString: strerror(errno)))")
+            throw ImageInputError(file: path, code: .imageUnreadable, "cannot map: \(String(cString: strerror(errno)))")
         }
         _ = madvise(base, size, MADV_SEQUENTIAL)
         return Data(bytesNoCopy: base, count: size, deallocator: .custom { pointer, count in _ = munmap(pointer, count) })

@@ -21,13 +21,13 @@ public enum ImageDirectory {
         let fixed = [ImageContents.bootloaderPath, ImageContents.bootConfigPath]
         for file in fixed {
             if try dir.check(file) == .missing {
-                throw ImageInputError(file: file, code: "image.file-missing", "no such file (every image has \(fixed.joined(separator: " and ")))")
+                throw ImageInputError(file: file, code: .imageFileMissing, "no such file (every image has \(fixed.joined(separator: " and ")))")
             }
         }
         // boot.cfg is copied: refuse a huge one from its size before it is read.
         let cfgData = try dir.read(ImageContents.bootConfigPath)
         guard cfgData.count <= BootConfig.maxSize else {
-            throw ImageInputError(file: ImageContents.bootConfigPath, code: "bootcfg.too-large",
+            throw ImageInputError(file: ImageContents.bootConfigPath, code: .bootcfgTooLarge,
                                   "\(cfgData.count) bytes; the limit is \(BootConfig.maxSize)")
         }
         let cfgBytes = Array(cfgData)
@@ -46,9 +46,9 @@ public enum ImageDirectory {
         let unreferenced = listed.filter { !referenced.contains($0) }
         return ImageContents(bootloader: bootloader, bootConfig: cfgBytes, missing: missing, unreferenced: unreferenced) { file in
             guard referenced.contains(file) else {
-                throw ImageInputError(file: file, code: "image.path-unreferenced", "boot.cfg does not make the bootloader load this file")
+                throw ImageInputError(file: file, code: .imagePathUnreferenced, "boot.cfg does not make the bootloader load this file")
             }
-            guard !missing.contains(file) else { throw ImageInputError(file: file, code: "image.file-missing", "no such file") }
+            guard !missing.contains(file) else { throw ImageInputError(file: file, code: .imageFileMissing, "no such file") }
             return try dir.read(file)
         }
     }
@@ -59,7 +59,7 @@ public enum ImageDirectory {
             let folded = path.lowercased()
             if let other = byFolded[folded], other != path, referenced.contains(path) || referenced.contains(other) {
                 let loaded = referenced.contains(path) ? path : other, colliding = loaded == path ? other : path
-                throw ImageInputError(file: loaded, code: "image.path-case-collision",
+                throw ImageInputError(file: loaded, code: .imagePathCaseCollision,
                                       "\(colliding) differs only in case; on the case-insensitive boot volume one would replace the other")
             }
             byFolded[folded] = path

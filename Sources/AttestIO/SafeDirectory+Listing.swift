@@ -13,14 +13,14 @@ extension SafeDirectory {
         var count = 0
         var pending: [(fd: Int32, prefix: String, depth: Int)] = []
         let top = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard top >= 0 else { throw ImageInputError(file: "", code: "image.unreadable", "cannot list: \(String(cString: strerror(errno)))") }
+        guard top >= 0 else { throw ImageInputError(file: "", code: .imageUnreadable, "cannot list: \(String(cString: strerror(errno)))") }
         pending.append((top, "", 1))
         defer { for p in pending { close(p.fd) } }
         while let next = pending.popLast() {
             let (dfd, prefix, depth) = next
             guard let dir = fdopendir(dfd) else {
                 close(dfd)
-                throw ImageInputError(file: prefix, code: "image.unreadable", "cannot list: \(String(cString: strerror(errno)))")
+                throw ImageInputError(file: prefix, code: .imageUnreadable, "cannot list: \(String(cString: strerror(errno)))")
             }
             defer { closedir(dir) }
             while let entry = readdir(dir) {
@@ -30,7 +30,7 @@ extension SafeDirectory {
                 if name == "." || name == ".." { continue }
                 count += 1
                 guard count <= Self.maxEntries else {
-                    throw ImageInputError(file: "", code: "image.too-many-files", "more than \(Self.maxEntries) entries in the image directory")
+                    throw ImageInputError(file: "", code: .imageTooManyFiles, "more than \(Self.maxEntries) entries in the image directory")
                 }
                 let relative = prefix.isEmpty ? name : prefix + "/" + name
                 var st = stat()

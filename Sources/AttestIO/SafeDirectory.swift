@@ -20,7 +20,7 @@ final class SafeDirectory: @unchecked Sendable {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
             let e = errno
-            throw ImageInputError(file: "", code: e == ENOENT ? "image.file-missing" : "image.not-a-directory",
+            throw ImageInputError(file: "", code: e == ENOENT ? .imageFileMissing : .imageNotADirectory,
                                   "is not an image directory: \(String(cString: strerror(e)))")
         }
         self.fd = fd
@@ -39,23 +39,23 @@ final class SafeDirectory: @unchecked Sendable {
             guard fstatat(fd, prefix, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
                 let e = errno
                 if e == ENOENT { return .missing }
-                throw ImageInputError(file: relative, code: e == ENOTDIR ? "image.path-not-directory" : "image.unreadable",
+                throw ImageInputError(file: relative, code: e == ENOTDIR ? .imagePathNotDirectory : .imageUnreadable,
                                       "cannot inspect \(prefix): \(String(cString: strerror(e)))")
             }
             let type = st.st_mode & S_IFMT
             let last = i == components.count - 1
             if type == S_IFLNK {
-                throw ImageInputError(file: relative, code: "image.path-symlink", "\(prefix) is a symbolic link; files the bootloader loads must not be links")
+                throw ImageInputError(file: relative, code: .imagePathSymlink, "\(prefix) is a symbolic link; files the bootloader loads must not be links")
             }
             if !last {
                 guard type == S_IFDIR else {
-                    throw ImageInputError(file: relative, code: "image.path-not-directory", "\(prefix) is not a directory")
+                    throw ImageInputError(file: relative, code: .imagePathNotDirectory, "\(prefix) is not a directory")
                 }
                 continue
             }
-            if type == S_IFDIR { throw ImageInputError(file: relative, code: "image.path-directory", "is a directory, expected a file") }
+            if type == S_IFDIR { throw ImageInputError(file: relative, code: .imagePathDirectory, "is a directory, expected a file") }
             guard type == S_IFREG else {
-                throw ImageInputError(file: relative, code: "image.not-regular-file", "is a \(Self.describe(type)), not a regular file")
+                throw ImageInputError(file: relative, code: .imageNotRegularFile, "is a \(Self.describe(type)), not a regular file")
             }
             return .regular(size: Int(st.st_size))
         }
@@ -80,28 +80,28 @@ final class SafeDirectory: @unchecked Sendable {
         defer { close(file) }
         var st = stat()
         guard fstat(file, &st) == 0 else {
-            throw ImageInputError(file: relative, code: "image.unreadable", "cannot stat: \(String(cString: strerror(errno)))")
+            throw ImageInputError(file: relative, code: .imageUnreadable, "cannot stat: \(String(cString: strerror(errno)))")
         }
         let type = st.st_mode & S_IFMT
-        if type == S_IFDIR { throw ImageInputError(file: relative, code: "image.path-directory", "is a directory, expected a file") }
+        if type == S_IFDIR { throw ImageInputError(file: relative, code: .imagePathDirectory, "is a directory, expected a file") }
         guard type == S_IFREG else {
-            throw ImageInputError(file: relative, code: "image.not-regular-file", "is a \(Self.describe(type)), not a regular file")
+            throw ImageInputError(file: relative, code: .imageNotRegularFile, "is a \(Self.describe(type)), not a regular file")
         }
         return try FileMapping.map(file, size: Int(st.st_size), path: relative)
     }
 
     static func validate(_ relative: String) throws {
         do { try ImagePath.validate(relative) } catch let e as ImagePath.Unsafe {
-            throw ImageInputError(file: relative, code: "image.path-unsafe", e.problem)
+            throw ImageInputError(file: relative, code: .imagePathUnsafe, e.problem)
         }
     }
 
     private func openError(_ relative: String, _ e: Int32) -> ImageInputError {
         switch e {
-        case ELOOP: return ImageInputError(file: relative, code: "image.path-symlink", "a component is a symbolic link; files the bootloader loads must not be links")
-        case ENOTDIR: return ImageInputError(file: relative, code: "image.path-not-directory", "a component is not a directory")
-        case ENOENT: return ImageInputError(file: relative, code: "image.file-missing", "no such file")
-        default: return ImageInputError(file: relative, code: "image.unreadable", "cannot open: \(String(cString: strerror(e)))")
+        case ELOOP: return ImageInputError(file: relative, code: .imagePathSymlink, "a component is a symbolic link; files the bootloader loads must not be links")
+        case ENOTDIR: return ImageInputError(file: relative, code: .imagePathNotDirectory, "a component is not a directory")
+        case ENOENT: return ImageInputError(file: relative, code: .imageFileMissing, "no such file")
+        default: return ImageInputError(file: relative, code: .imageUnreadable, "cannot open: \(String(cString: strerror(e)))")
         }
     }
 

@@ -1,10 +1,12 @@
+import AttestCore
+
 /// Why a TPM operation failed. `code` is stable (`tpm.*`); the message names the TPM (its TCTI or
 /// state file) and, for tpm2-tss, the return code as `Tss2_RC_Decode` renders it.
 public struct TPMError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var code: String
+    public var code: VerificationCode
     public var message: String
 
-    public init(_ code: String, _ message: String) {
+    public init(_ code: VerificationCode, _ message: String) {
         self.code = code
         self.message = message
     }
@@ -13,29 +15,29 @@ public struct TPMError: Error, Sendable, Hashable, CustomStringConvertible {
 
     // The codes, in one place (README "Verification codes", TPMs).
     /// The `--tpm` string does not parse.
-    static let badSpec = "tpm.bad-spec"
+    static let badSpec = VerificationCode.tpmBadSpec
     /// The TCTI could not be loaded or the TPM did not answer (connection refused, no device).
-    static let unreachable = "tpm.unreachable"
+    static let unreachable = VerificationCode.tpmUnreachable
     /// The TPM did not answer within the timeout.
-    static let timeout = "tpm.timeout"
+    static let timeout = VerificationCode.tpmTimeout
     /// The TPM answered a command with an error return code.
-    static let commandFailed = "tpm.command-failed"
+    static let commandFailed = VerificationCode.tpmCommandFailed
     /// The software TPM state file is unreadable, malformed or from another format.
-    static let stateCorrupt = "tpm.state-corrupt"
+    static let stateCorrupt = VerificationCode.tpmStateCorrupt
     /// The software TPM state file is readable by group or others (it holds private keys).
-    static let statePermissions = "tpm.state-permissions"
+    static let statePermissions = VerificationCode.tpmStatePermissions
     /// The state file could not be written.
-    static let stateWrite = "tpm.state-write"
+    static let stateWrite = VerificationCode.tpmStateWrite
     /// A PCR index outside 0–23.
-    static let badPCRIndex = "tpm.bad-pcr-index"
+    static let badPCRIndex = VerificationCode.tpmBadPcrIndex
     /// An extend without a digest for an active bank, with one for an inactive bank, or of the wrong size.
-    static let badDigest = "tpm.bad-digest"
+    static let badDigest = VerificationCode.tpmBadDigest
     /// A quote selection naming a bank the TPM does not have, or a PCR outside 0–23.
-    static let badSelection = "tpm.bad-selection"
+    static let badSelection = VerificationCode.tpmBadSelection
     /// A nonce longer than 64 bytes (TPM2B_DATA) or empty.
-    static let badNonce = "tpm.bad-nonce"
+    static let badNonce = VerificationCode.tpmBadNonce
     /// A credential blob whose integrity HMAC does not match this EK and AK (or that does not decrypt).
-    static let credentialInvalid = "tpm.credential-invalid"
+    static let credentialInvalid = VerificationCode.tpmCredentialInvalid
     /// The operation is not supported by this TPM (e.g. reset on a hardware TPM).
-    static let unsupported = "tpm.unsupported"
+    static let unsupported = VerificationCode.tpmUnsupported
 }

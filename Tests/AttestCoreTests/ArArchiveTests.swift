@@ -70,7 +70,7 @@ struct MalformedCase: Sendable, CustomTestStringConvertible {
             _ = try ArArchive(bytes: c.1)
             Issue.record("\(c.0): parsed")
         } catch let e as ParseError {
-            #expect(e.code == c.2, "\(c.0): \(e)")
+            #expect(e.code.rawValue == c.2, "\(c.0): \(e)")
         } catch {
             Issue.record("\(c.0): unexpected \(error)")
         }

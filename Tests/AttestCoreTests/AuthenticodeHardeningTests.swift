@@ -8,7 +8,7 @@ import TestSupport
 @Suite struct AuthenticodeHardeningTests {
     typealias Setup = AuthenticodeTests.Setup
 
-    func codes(_ findings: [Finding]) -> Set<String> { Set(findings.map(\.code)) }
+    func codes(_ findings: [Finding]) -> Set<String> { Set(findings.map(\.code.rawValue)) }
 
     /// A SHA-256-signed image and its anchors.
     func signedImage() throws -> (Data, [X509Certificate]) {

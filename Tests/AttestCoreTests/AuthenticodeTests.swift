@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 @Suite struct AuthenticodeTests {
-    static func codes(_ v: AuthenticodeVerification) -> Set<String> { Set(v.report.failures.map(\.code)) }
+    static func codes(_ v: AuthenticodeVerification) -> Set<String> { Set(v.report.failures.map(\.code.rawValue)) }
 
     // MARK: Public fixtures
 

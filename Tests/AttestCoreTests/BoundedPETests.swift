@@ -10,7 +10,7 @@ import TestSupport
     static func put32(_ b: inout [UInt8], _ o: Int, _ v: Int) { for i in 0..<4 { b[o + i] = UInt8((v >> (8 * i)) & 0xFF) } }
 
     static func code(_ bytes: [UInt8]) -> String? {
-        do { _ = try PEImage(bytes: bytes); return nil } catch let e as ParseError { return e.code } catch { return "other" }
+        do { _ = try PEImage(bytes: bytes); return nil } catch let e as ParseError { return e.code.rawValue } catch { return "other" }
     }
 
     /// A PE32+ image with `count` sections of `size` raw bytes each. `layout` gives section i's

@@ -25,7 +25,7 @@ import TestSupport
     static func deepCheck(_ vib: VIB) -> (codes: Set<String>, decompressed: Int) {
         var decompressed = 0
         let report = VIBPayloadCheck.check(vib, deep: true, component: "t", decompressed: &decompressed)
-        return (Set(report.failures.map(\.code)), decompressed)
+        return (Set(report.failures.map(\.code.rawValue)), decompressed)
     }
 
     @Test func vibBuildDeclaresTheUncompressedSize() throws {

@@ -111,7 +111,7 @@ import TestSupport
             _ = try VIBDescriptor(bytes: c.1)
             Issue.record("\(c.0): parsed")
         } catch let e as ParseError {
-            #expect(e.code == c.2, "\(c.0): \(e)")
+            #expect(e.code.rawValue == c.2, "\(c.0): \(e)")
             #expect(e.structure == "descriptor.xml", "\(c.0): \(e)")
         } catch {
             Issue.record("\(c.0): unexpected \(error)")

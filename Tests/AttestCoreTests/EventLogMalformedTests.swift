@@ -105,7 +105,7 @@ struct EventLogRNG: RandomNumberGenerator {
             let log = try EventLog(bytes: c.bytes)
             Issue.record("\(c.name): parsed \(log.events.count) events, expected \(c.code)")
         } catch let e as ParseError {
-            #expect(e.code == c.code, "\(c.name): \(e)")
+            #expect(e.code.rawValue == c.code, "\(c.name): \(e)")
             #expect(e.offset != nil)
         } catch {
             Issue.record("\(c.name): unexpected error type \(error)")

@@ -26,7 +26,7 @@ import TestSupport
         try ImageProfile.create(name: "t", version: "1", hostAcceptance: .partner, image: image.contents, boot: boot)
     }
 
-    func codes(_ r: ImageVerification) -> Set<String> { Set(r.report.failures.map(\.code)) }
+    func codes(_ r: ImageVerification) -> Set<String> { Set(r.report.failures.map(\.code.rawValue)) }
 
     /// kernel.efi, a non-VIB module (features.gz) and two VIBs.
     func mixedImage() throws -> MemoryImage {
@@ -219,7 +219,7 @@ import TestSupport
             _ = try BootConfig(bytes: bytes)
             Issue.record("\(name): parsed")
         } catch let e as ParseError {
-            #expect(e.code == code, "\(name): \(e)")
+            #expect(e.code.rawValue == code, "\(name): \(e)")
         } catch {
             Issue.record("\(name): \(error)")
         }

@@ -9,12 +9,12 @@ struct StubBootVerifier: BootComponentVerifier {
     func authenticodeSHA256(of image: Data) throws -> [UInt8] { DigestAlgorithm.sha256.hash(image) }
     func verifyBootloader(_ image: Data, anchors: [X509Certificate], component: String) -> BootComponentVerification {
         var r = VerificationReport()
-        r.check(image.starts(with: Array("GOOD".utf8)), pass: "stub ok", fail: "authenticode.invalid", "stub: bad bootloader", component: component)
+        r.check(image.starts(with: Array("GOOD".utf8)), pass: "stub ok", fail: "authenticode.signature-invalid", "stub: bad bootloader", component: component)
         return BootComponentVerification(report: r, authenticodeSHA256: DigestAlgorithm.sha256.hash(image), vendorCertificate: vendor)
     }
     func verifyKernel(_ image: Data, vendorCertificates: [X509Certificate], component: String) -> BootComponentVerification {
         var r = VerificationReport()
-        r.check(image.starts(with: Array("GOOD".utf8)) && vendorCertificates == [vendor], pass: "stub ok", fail: "authenticode.invalid", "stub: bad kernel", component: component)
+        r.check(image.starts(with: Array("GOOD".utf8)) && vendorCertificates == [vendor], pass: "stub ok", fail: "authenticode.signature-invalid", "stub: bad kernel", component: component)
         return BootComponentVerification(report: r, authenticodeSHA256: DigestAlgorithm.sha256.hash(image))
     }
 }
@@ -85,7 +85,7 @@ struct MemoryImage {
                                         profileSignature: signature ?? sig, trust: try s.chain.trust(), revoked: revoked, boot: s.boot)
     }
 
-    func codes(_ r: ImageVerification) -> Set<String> { Set(r.report.failures.map(\.code)) }
+    func codes(_ r: ImageVerification) -> Set<String> { Set(r.report.failures.map(\.code.rawValue)) }
 
     @Test func sampleImageVerifiesInBootOrder() throws {
         let r = try run(try setup())
@@ -182,7 +182,7 @@ struct MemoryImage {
         let p = try profile(for: s.image, boot: s.boot)
         var image = s.image; image.bootloader = Data("EVIL bootloader".utf8)
         let c = codes(try run(s, image: image, profile: p))
-        #expect(c.contains("authenticode.invalid") && c.contains("boot.chain-broken") && c.contains("image.digest-mismatch"))
+        #expect(c.contains("authenticode.signature-invalid") && c.contains("boot.chain-broken") && c.contains("image.digest-mismatch"))
     }
 
     @Test func bootConfigChangeIsRefused() throws {

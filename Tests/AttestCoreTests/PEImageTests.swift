@@ -82,7 +82,7 @@ import TestSupport
     }
 
     static func code(_ bytes: [UInt8]) -> String? {
-        do { _ = try PEImage(bytes: bytes); return nil } catch let e as ParseError { return e.code } catch { return "other" }
+        do { _ = try PEImage(bytes: bytes); return nil } catch let e as ParseError { return e.code.rawValue } catch { return "other" }
     }
 
     @Test func everyTruncationOfASignedImageThrows() throws {

@@ -20,7 +20,7 @@ import TestSupport
                                         revoked: revoked, component: "p.profile.json")
     }
 
-    func codes(_ v: ProfileSignatureVerification) -> Set<String> { Set(v.report.failures.map(\.code)) }
+    func codes(_ v: ProfileSignatureVerification) -> Set<String> { Set(v.report.failures.map(\.code.rawValue)) }
 
     @Test func profileSignerVerifies() throws {
         let chain = try VIBTestChain.get()

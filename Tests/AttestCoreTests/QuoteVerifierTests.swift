@@ -85,7 +85,7 @@ import TestSupport
         }
     }
 
-    func codes(_ r: QuoteVerification) -> [String] { r.report.failures.map(\.code) }
+    func codes(_ r: QuoteVerification) -> [String] { r.report.failures.map(\.code.rawValue) }
 
     @Test func goodQuotePasses() {
         let r = Fixture().verify()

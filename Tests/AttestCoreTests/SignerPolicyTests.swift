@@ -54,7 +54,7 @@ final class OddSigners: @unchecked Sendable {
         return VIBVerifier.verify(try VIB(bytes: vib), trust: try chain.trust())
     }
 
-    func codes(_ v: VIBVerification) -> Set<String> { Set(v.report.failures.map(\.code)) }
+    func codes(_ v: VIBVerification) -> Set<String> { Set(v.report.failures.map(\.code.rawValue)) }
 
     @Test func vibSignedWithTheCAKeyItselfIsRefused() throws {
         let chain = try VIBTestChain.get()
@@ -118,7 +118,7 @@ final class OddSigners: @unchecked Sendable {
 @Suite struct SignerPolicyTableTests {
     func codes(_ policy: SignerPolicy, _ id: TestPKI.Identity) throws -> Set<String> {
         let cert = try X509Certificate.load(id.certPEM)[0]
-        return Set(policy.check(cert, component: "t").failures.map(\.code))
+        return Set(policy.check(cert, component: "t").failures.map(\.code.rawValue))
     }
 
     @Test func rolesAreSeparated() throws {

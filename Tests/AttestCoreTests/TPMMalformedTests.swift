@@ -103,7 +103,7 @@ import TestSupport
             try c.parse()
             Issue.record("\(c.name): parsed")
         } catch let e as ParseError {
-            #expect(e.code == c.code, "\(c.name): \(e)")
+            #expect(e.code.rawValue == c.code, "\(c.name): \(e)")
         } catch {
             Issue.record("\(c.name): unexpected error \(error)")
         }

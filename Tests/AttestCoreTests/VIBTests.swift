@@ -79,7 +79,7 @@ final class VIBTestChain: @unchecked Sendable {
                                   options: VIBVerificationOptions(hostAcceptance: host, deep: deep))
     }
 
-    func codes(_ v: VIBVerification) -> Set<String> { Set(v.report.failures.map(\.code)) }
+    func codes(_ v: VIBVerification) -> Set<String> { Set(v.report.failures.map(\.code.rawValue)) }
 
     @Test(arguments: AcceptanceLevel.signedLevels)
     func signedAtEachLevelVerifies(_ level: AcceptanceLevel) throws {

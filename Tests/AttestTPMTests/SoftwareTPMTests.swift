@@ -95,7 +95,7 @@ import X509
     func extendRefusals(_ pcr: Int, _ digests: [DigestAlgorithm: [UInt8]], _ code: String) throws {
         let (dir, tpm) = try Self.make()
         let before = try tpm.pcrRead(banks: nil)
-        #expect { try tpm.extend(pcr: pcr, digests: digests) } throws: { ($0 as? TPMError)?.code == code }
+        #expect { try tpm.extend(pcr: pcr, digests: digests) } throws: { ($0 as? TPMError)?.code.rawValue == code }
         #expect(try tpm.pcrRead(banks: nil) == before)
         _ = dir
     }
@@ -107,7 +107,7 @@ import X509
     ])
     func quoteRefusals(_ nonce: [UInt8], _ selection: String, _ code: String) throws {
         let (dir, tpm) = try Self.make()
-        #expect { _ = try tpm.quote(nonce: nonce, selection: try PCRSelectionParser.parse(selection), key: .ecdsaP256) } throws: { ($0 as? TPMError)?.code == code }
+        #expect { _ = try tpm.quote(nonce: nonce, selection: try PCRSelectionParser.parse(selection), key: .ecdsaP256) } throws: { ($0 as? TPMError)?.code.rawValue == code }
         #expect { _ = try tpm.quote(nonce: [1], selection: TPMLPCRSelection([]), key: .ecdsaP256) } throws: { ($0 as? TPMError)?.code == "tpm.bad-selection" }
         #expect { _ = try tpm.quote(nonce: [1], selection: TPMLPCRSelection([TPMSPCRSelection(hash: .sha256, indices: [1]), TPMSPCRSelection(hash: .sha256, indices: [2])]), key: .ecdsaP256) } throws: { ($0 as? TPMError)?.code == "tpm.bad-selection" }
         _ = dir

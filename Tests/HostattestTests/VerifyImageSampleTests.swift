@@ -32,7 +32,7 @@ import TestSupport
 
         func verify() throws -> (status: Int32, codes: Set<String>, stdout: String, stderr: String) {
             let r = try Run.hostattest(["verify", "image", image, "--profile", profile, "--trust", trust, "--json"])
-            let codes = (try? JSONDecoder().decode(ImageVerification.self, from: r.stdoutBytes)).map { Set($0.report.failures.map(\.code)) } ?? []
+            let codes = (try? JSONDecoder().decode(ImageVerification.self, from: r.stdoutBytes)).map { Set($0.report.failures.map(\.code.rawValue)) } ?? []
             return (r.status, codes, r.stdout, r.stderr)
         }
 

@@ -46,13 +46,13 @@ public struct ArArchive: Sendable, Hashable {
             throw ParseError.truncated(structure, at: 0, field: "global header", need: Self.globalHeader.count, have: bytes.count)
         }
         guard Self.globalHeader.indices.allSatisfy({ bytes[$0] == Self.globalHeader[$0] }) else {
-            throw ParseError(structure, at: 0, "bad magic: expected \"!<arch>\\n\"", code: "parse.bad-magic")
+            throw ParseError(structure, at: 0, "bad magic: expected \"!<arch>\\n\"", code: .parseBadMagic)
         }
         var offset = Self.globalHeader.count
         var members: [Member] = []
         while offset < bytes.count {
             guard members.count < Self.maxMembers else {
-                throw ParseError(structure, at: offset, "more than \(Self.maxMembers) members", code: "parse.too-many")
+                throw ParseError(structure, at: offset, "more than \(Self.maxMembers) members", code: .parseTooMany)
             }
             let remaining = bytes.count - offset
             guard remaining >= Self.memberHeaderSize else {
@@ -64,7 +64,7 @@ public struct ArArchive: Sendable, Hashable {
             offset = member.dataOffset + member.size
             if member.size % 2 == 1, offset < bytes.count {
                 guard bytes[offset] == UInt8(ascii: "\n") else {
-                    throw ParseError("ar member \"\(member.name)\"", at: offset, "padding byte after odd-sized member is not \\n", code: "parse.malformed")
+                    throw ParseError("ar member \"\(member.name)\"", at: offset, "padding byte after odd-sized member is not \\n", code: .parseMalformed)
                 }
                 offset += 1
             }
@@ -94,26 +94,26 @@ public struct ArArchive: Sendable, Hashable {
         let size = try r.bytes(10, "ar_size")
         let fmag = try r.bytes(2, "ar_fmag")
         guard fmag == [0x60, 0x0a] else {
-            throw ParseError("ar member header", at: headerOffset + 58, "bad ar_fmag: expected \"`\\n\"", code: "parse.bad-magic")
+            throw ParseError("ar member header", at: headerOffset + 58, "bad ar_fmag: expected \"`\\n\"", code: .parseBadMagic)
         }
         var nameBytes = Array(rawName)
         while let last = nameBytes.last, last == UInt8(ascii: " ") { nameBytes.removeLast() }
         let structure = "ar member header"
         if nameBytes == Array("/".utf8) || nameBytes == Array("//".utf8) || nameBytes.starts(with: Array("/SYM64/".utf8)) {
-            throw ParseError(structure, at: headerOffset, "GNU symbol or long-name tables are not supported in a VIB", code: "parse.unsupported")
+            throw ParseError(structure, at: headerOffset, "GNU symbol or long-name tables are not supported in a VIB", code: .parseUnsupported)
         }
         if nameBytes.starts(with: Array("#1/".utf8)) {
-            throw ParseError(structure, at: headerOffset, "BSD long member names are not supported in a VIB", code: "parse.unsupported")
+            throw ParseError(structure, at: headerOffset, "BSD long member names are not supported in a VIB", code: .parseUnsupported)
         }
         if nameBytes.last == UInt8(ascii: "/") { nameBytes.removeLast() }
         guard !nameBytes.isEmpty, nameBytes.allSatisfy({ $0 > 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "/") }) else {
-            throw ParseError(structure, at: headerOffset, "ar_name is empty or holds a character other than printable ASCII", code: "parse.malformed")
+            throw ParseError(structure, at: headerOffset, "ar_name is empty or holds a character other than printable ASCII", code: .parseMalformed)
         }
         let name = String(decoding: nameBytes, as: UTF8.self)
         let sizeValue = try decimal(size, field: "ar_size", at: headerOffset + 48, required: true)
         guard sizeValue <= available else {
             throw ParseError("ar member \"\(name)\"", at: headerOffset + 48,
-                             "ar_size \(sizeValue) runs past the end of the archive (\(available) bytes remain)", code: "parse.truncated")
+                             "ar_size \(sizeValue) runs past the end of the archive (\(available) bytes remain)", code: .parseTruncated)
         }
         return Member(
             name: name,
@@ -145,16 +145,16 @@ public struct ArArchive: Sendable, Hashable {
             let digit = Int(byte) - Int(UInt8(ascii: "0"))
             guard !sawSpace, digit >= 0, digit < radix else {
                 let text = String(decoding: field, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-                throw ParseError("ar member header", at: offset, "\(name) \"\(text)\" is not a \(radix == 8 ? "octal" : "decimal") number", code: "parse.malformed")
+                throw ParseError("ar member header", at: offset, "\(name) \"\(text)\" is not a \(radix == 8 ? "octal" : "decimal") number", code: .parseMalformed)
             }
             let (m, o1) = value.multipliedReportingOverflow(by: radix)
             let (s, o2) = m.addingReportingOverflow(digit)
-            guard !o1, !o2 else { throw ParseError("ar member header", at: offset, "\(name) overflows", code: "parse.length") }
+            guard !o1, !o2 else { throw ParseError("ar member header", at: offset, "\(name) overflows", code: .parseLength) }
             value = s
             digits += 1
         }
         if required && digits == 0 {
-            throw ParseError("ar member header", at: offset, "\(name) is empty", code: "parse.malformed")
+            throw ParseError("ar member header", at: offset, "\(name) is empty", code: .parseMalformed)
         }
         return value
     }
@@ -187,11 +187,11 @@ extension ArArchive {
         let nameBytes = Array(name.utf8)
         guard !nameBytes.isEmpty, nameBytes.count <= 16,
               nameBytes.allSatisfy({ $0 > 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "/") }) else {
-            throw ParseError("ar member header", "member name \"\(name)\" must be 1-16 printable ASCII characters without '/' or spaces", code: "ar.bad-name")
+            throw ParseError("ar member header", "member name \"\(name)\" must be 1-16 printable ASCII characters without '/' or spaces", code: .arBadName)
         }
         let sizeText = Array(String(size).utf8)
         guard size >= 0, sizeText.count <= 10 else {
-            throw ParseError("ar member header", "member \"\(name)\" is too large for ar_size (\(size) bytes)", code: "ar.too-large")
+            throw ParseError("ar member header", "member \"\(name)\" is too large for ar_size (\(size) bytes)", code: .arTooLarge)
         }
         func field(_ bytes: [UInt8], _ width: Int) { out += bytes + [UInt8](repeating: 0x20, count: width - bytes.count) }
         field(nameBytes, 16)

@@ -13,11 +13,11 @@ public enum Gzip {
     public static func decompress(_ input: UnsafeRawBufferPointer, maxOutput: Int = 1 << 40,
                                   _ sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         guard let base = input.baseAddress, input.count > 0 else {
-            throw ParseError(structure, at: 0, "empty input", code: "gzip.truncated")
+            throw ParseError(structure, at: 0, "empty input", code: .gzipTruncated)
         }
         var stream = z_stream()
         guard CZlib_inflateInit2(&stream, 16 + MAX_WBITS) == Z_OK else {
-            throw ParseError(structure, "zlib inflateInit2 failed", code: "gzip.zlib")
+            throw ParseError(structure, "zlib inflateInit2 failed", code: .gzipZlib)
         }
         defer { inflateEnd(&stream) }
         let chunk = 256 * 1024
@@ -41,7 +41,7 @@ public enum Gzip {
             if got > 0 {
                 produced += got
                 guard produced <= maxOutput else {
-                    throw ParseError(structure, "decompressed size exceeds \(maxOutput) bytes", code: "gzip.too-large")
+                    throw ParseError(structure, "decompressed size exceeds \(maxOutput) bytes", code: .gzipTooLarge)
                 }
                 try sink(UnsafeRawBufferPointer(start: out, count: got))
             }
@@ -53,15 +53,15 @@ public enum Gzip {
                 if consumed == input.count { return }
                 memberStart = consumed
                 guard inflateReset(&stream) == Z_OK else {
-                    throw ParseError(structure, at: consumed, "zlib inflateReset failed", code: "gzip.zlib")
+                    throw ParseError(structure, at: consumed, "zlib inflateReset failed", code: .gzipZlib)
                 }
             case Z_BUF_ERROR where stream.avail_in == 0 && fed == input.count:
-                throw ParseError(structure, at: input.count, "truncated: the gzip member starting at offset \(memberStart) does not end", code: "gzip.truncated")
+                throw ParseError(structure, at: input.count, "truncated: the gzip member starting at offset \(memberStart) does not end", code: .gzipTruncated)
             case Z_BUF_ERROR:
                 continue
             default:
                 let message = stream.msg.map { String(cString: $0) } ?? "error \(rc)"
-                throw ParseError(structure, at: consumed, "corrupt data: \(message)", code: "gzip.corrupt")
+                throw ParseError(structure, at: consumed, "corrupt data: \(message)", code: .gzipCorrupt)
             }
         }
     }
@@ -78,7 +78,7 @@ public enum Gzip {
     public static func compress(_ input: UnsafeRawBufferPointer, level: Int32 = 6) throws -> [UInt8] {
         var stream = z_stream()
         guard CZlib_deflateInit2(&stream, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK else {
-            throw ParseError(structure, "zlib deflateInit2 failed", code: "gzip.zlib")
+            throw ParseError(structure, "zlib deflateInit2 failed", code: .gzipZlib)
         }
         defer { deflateEnd(&stream) }
         var result: [UInt8] = []
@@ -99,7 +99,7 @@ public enum Gzip {
             let rc = deflate(&stream, fed == input.count ? Z_FINISH : Z_NO_FLUSH)
             result.append(contentsOf: UnsafeBufferPointer(start: out, count: chunk - Int(stream.avail_out)))
             if rc == Z_STREAM_END { return result }
-            guard rc == Z_OK || rc == Z_BUF_ERROR else { throw ParseError(structure, "zlib deflate failed (\(rc))", code: "gzip.zlib") }
+            guard rc == Z_OK || rc == Z_BUF_ERROR else { throw ParseError(structure, "zlib deflate failed (\(rc))", code: .gzipZlib) }
         }
     }
 

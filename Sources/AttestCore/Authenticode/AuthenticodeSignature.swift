@@ -53,7 +53,7 @@ public struct AuthenticodeSignature: Sendable {
 
     public init(certificate entry: WinCertificate) throws {
         guard entry.certificateType == WinCertificate.typePKCSSignedData else {
-            throw ParseError("WIN_CERTIFICATE", at: entry.offset, "wCertificateType 0x\(String(entry.certificateType, radix: 16)) is not WIN_CERT_TYPE_PKCS_SIGNED_DATA", code: "authenticode.unsupported-type")
+            throw ParseError("WIN_CERTIFICATE", at: entry.offset, "wCertificateType 0x\(String(entry.certificateType, radix: 16)) is not WIN_CERT_TYPE_PKCS_SIGNED_DATA", code: .authenticodeUnsupportedType)
         }
         do {
             try self.init(derEncoded: entry.certificate)
@@ -78,7 +78,7 @@ public struct AuthenticodeSignature: Sendable {
             let contentInfo = try ASN1Reader(root, s)
             let type = try contentInfo.oid()
             guard type == OIDs.signedData else {
-                throw ParseError(s, at: 0, "ContentInfo type \(type) is not signedData (1.2.840.113549.1.7.2)", code: "authenticode.malformed")
+                throw ParseError(s, at: 0, "ContentInfo type \(type) is not signedData (1.2.840.113549.1.7.2)", code: .authenticodeMalformed)
             }
             let signedData = try ASN1Reader(try contentInfo.explicit(0), s)
             try signedData.version(1)
@@ -92,7 +92,7 @@ public struct AuthenticodeSignature: Sendable {
             let inner = try ASN1Reader(try signedData.next("contentInfo"), s)
             let innerType = try inner.oid()
             guard innerType == OIDs.spcIndirectDataContent else {
-                throw ParseError(s, at: 0, "content type \(innerType) is not SpcIndirectDataContent (1.3.6.1.4.1.311.2.1.4)", code: "authenticode.malformed")
+                throw ParseError(s, at: 0, "content type \(innerType) is not SpcIndirectDataContent (1.3.6.1.4.1.311.2.1.4)", code: .authenticodeMalformed)
             }
             let indirect = try inner.explicit(0)
             indirectDataContents = try Self.contentsOctets(indirect)
@@ -101,12 +101,12 @@ public struct AuthenticodeSignature: Sendable {
             let digestInfo = try ASN1Reader(try spc.next("messageDigest"), "DigestInfo")
             let algorithmOID = try ASN1Reader(try digestInfo.next("digestAlgorithm"), "AlgorithmIdentifier").algorithm()
             guard let algorithm = OIDs.digestAlgorithm(algorithmOID) else {
-                throw ParseError("DigestInfo", at: 0, "unknown digest algorithm \(algorithmOID)", code: "authenticode.unknown-algorithm")
+                throw ParseError("DigestInfo", at: 0, "unknown digest algorithm \(algorithmOID)", code: .authenticodeUnknownAlgorithm)
             }
             digestAlgorithm = algorithm
             imageDigest = try digestInfo.octetString("digest")
             guard imageDigest.count == algorithm.digestSize else {
-                throw ParseError("DigestInfo", at: 0, "\(algorithm) digest is \(imageDigest.count) bytes, expected \(algorithm.digestSize)", code: "authenticode.malformed")
+                throw ParseError("DigestInfo", at: 0, "\(algorithm) digest is \(imageDigest.count) bytes, expected \(algorithm.digestSize)", code: .authenticodeMalformed)
             }
 
             // certificates [0] IMPLICIT, crls [1] IMPLICIT, then signerInfos.
@@ -116,7 +116,7 @@ public struct AuthenticodeSignature: Sendable {
                 if case .constructed(let children) = node.content {
                     for child in children {
                         guard certs.count < Self.maxCertificates else {
-                            throw ParseError("SignedData.certificates", at: 0, "carries more than \(Self.maxCertificates) certificates", code: "authenticode.too-many-certificates")
+                            throw ParseError("SignedData.certificates", at: 0, "carries more than \(Self.maxCertificates) certificates", code: .authenticodeTooManyCertificates)
                         }
                         certs.append(Array(child.encodedBytes))
                     }
@@ -130,7 +130,7 @@ public struct AuthenticodeSignature: Sendable {
             let signerInfos = try ASN1Reader(node, "SignerInfos", tag: .set)
             let signerInfo = try ASN1Reader(try signerInfos.next("SignerInfo"), "SignerInfo")
             guard signerInfos.isAtEnd else {
-                throw ParseError("SignerInfos", at: 0, "Authenticode allows exactly one SignerInfo", code: "authenticode.malformed")
+                throw ParseError("SignerInfos", at: 0, "Authenticode allows exactly one SignerInfo", code: .authenticodeMalformed)
             }
             try signerInfo.version(1)
             let issuerAndSerial = try ASN1Reader(try signerInfo.next("issuerAndSerialNumber"), "IssuerAndSerialNumber")
@@ -138,7 +138,7 @@ public struct AuthenticodeSignature: Sendable {
             signerIssuerDER = Array(issuerNode.encodedBytes)
             let serialNode = try issuerAndSerial.next("serialNumber")
             guard case .primitive(let serial) = serialNode.content else {
-                throw ParseError("IssuerAndSerialNumber", at: 0, "serialNumber is not an INTEGER", code: "authenticode.malformed")
+                throw ParseError("IssuerAndSerialNumber", at: 0, "serialNumber is not an INTEGER", code: .authenticodeMalformed)
             }
             signerSerialBytes = Array(serial)
             signerSerialDER = Array(serialNode.encodedBytes)
@@ -179,7 +179,7 @@ public struct AuthenticodeSignature: Sendable {
         } catch let error as ParseError {
             throw error
         } catch {
-            throw ParseError(s, at: 0, "malformed DER: \(error)", code: "authenticode.malformed")
+            throw ParseError(s, at: 0, "malformed DER: \(error)", code: .authenticodeMalformed)
         }
 
         // The signer certificate, by issuer and serial number.
@@ -212,18 +212,18 @@ public struct AuthenticodeSignature: Sendable {
     /// Contents octets (after tag and length) of a node parsed with a definite length.
     static func contentsOctets(_ node: ASN1Node) throws -> [UInt8] {
         let encoded = Array(node.encodedBytes)
-        guard encoded.count >= 2 else { throw ParseError("SpcIndirectDataContent", at: 0, "truncated", code: "authenticode.malformed") }
+        guard encoded.count >= 2 else { throw ParseError("SpcIndirectDataContent", at: 0, "truncated", code: .authenticodeMalformed) }
         var header = 2
         if encoded[1] & 0x80 != 0 {
             let n = Int(encoded[1] & 0x7F)
             guard n > 0 else {
                 // Indefinite length: contents end before the two end-of-contents octets.
-                guard encoded.count >= 4 else { throw ParseError("SpcIndirectDataContent", at: 0, "truncated", code: "authenticode.malformed") }
+                guard encoded.count >= 4 else { throw ParseError("SpcIndirectDataContent", at: 0, "truncated", code: .authenticodeMalformed) }
                 return Array(encoded[2..<(encoded.count - 2)])
             }
             header += n
         }
-        guard header <= encoded.count else { throw ParseError("SpcIndirectDataContent", at: 0, "truncated", code: "authenticode.malformed") }
+        guard header <= encoded.count else { throw ParseError("SpcIndirectDataContent", at: 0, "truncated", code: .authenticodeMalformed) }
         return Array(encoded[header...])
     }
 
@@ -241,7 +241,7 @@ final class ASN1Reader {
 
     init(_ node: ASN1Node, _ structure: String, tag: ASN1Identifier = .sequence) throws {
         guard node.identifier == tag, case .constructed(let children) = node.content else {
-            throw ParseError(structure, at: 0, "expected a constructed \(tag == .set ? "SET" : "SEQUENCE")", code: "authenticode.malformed")
+            throw ParseError(structure, at: 0, "expected a constructed \(tag == .set ? "SET" : "SEQUENCE")", code: .authenticodeMalformed)
         }
         self.iterator = children.makeIterator()
         self.structure = structure
@@ -255,7 +255,7 @@ final class ASN1Reader {
     func next(_ field: String) throws -> ASN1Node {
         if let p = peeked { peeked = nil; return p }
         guard let node = iterator.next() else {
-            throw ParseError(structure, at: 0, "missing \(field)", code: "authenticode.malformed")
+            throw ParseError(structure, at: 0, "missing \(field)", code: .authenticodeMalformed)
         }
         return node
     }
@@ -264,7 +264,7 @@ final class ASN1Reader {
     func version(_ expected: UInt8) throws {
         let node = try next("version")
         guard node.identifier == .integer, case .primitive(let bytes) = node.content, Array(bytes) == [expected] else {
-            throw ParseError(structure, at: 0, "version is not \(expected)", code: "authenticode.malformed")
+            throw ParseError(structure, at: 0, "version is not \(expected)", code: .authenticodeMalformed)
         }
     }
 
@@ -279,7 +279,7 @@ final class ASN1Reader {
         if !isAtEnd {
             let parameters = try next("parameters")
             guard parameters.identifier == .null, case .primitive(let bytes) = parameters.content, bytes.isEmpty, isAtEnd else {
-                throw ParseError(structure, at: 0, "parameters of \(oid) are neither absent nor NULL", code: "authenticode.malformed")
+                throw ParseError(structure, at: 0, "parameters of \(oid) are neither absent nor NULL", code: .authenticodeMalformed)
             }
         }
         return oid
@@ -288,7 +288,7 @@ final class ASN1Reader {
     func octetString(_ field: String) throws -> [UInt8] {
         let node = try next(field)
         guard node.identifier == .octetString, case .primitive(let bytes) = node.content else {
-            throw ParseError(structure, at: 0, "\(field) is not an OCTET STRING", code: "authenticode.malformed")
+            throw ParseError(structure, at: 0, "\(field) is not an OCTET STRING", code: .authenticodeMalformed)
         }
         return Array(bytes)
     }
@@ -298,7 +298,7 @@ final class ASN1Reader {
         let node = try next("[\(tag)]")
         guard node.identifier == ASN1Identifier(tagWithNumber: tag, tagClass: .contextSpecific),
               case .constructed(let children) = node.content, let first = children.first(where: { _ in true }) else {
-            throw ParseError(structure, at: 0, "expected [\(tag)] EXPLICIT content", code: "authenticode.malformed")
+            throw ParseError(structure, at: 0, "expected [\(tag)] EXPLICIT content", code: .authenticodeMalformed)
         }
         return first
     }

@@ -27,10 +27,10 @@ public struct AuthenticodeSigner {
 
     init(key: SigningKey, certificate: X509Certificate, chain: [X509Certificate] = [], digestAlgorithm: DigestAlgorithm) throws {
         guard AuthenticodeCrypto.isRSA(key) || AuthenticodeCrypto.isEC(key) else {
-            throw ParseError("Private key", "only RSA and EC keys can sign Authenticode (got \(key.algorithmDescription))", code: "authenticode.unsupported-key")
+            throw ParseError("Private key", "only RSA and EC keys can sign Authenticode (got \(key.algorithmDescription))", code: .authenticodeUnsupportedKey)
         }
         guard key.matches(certificate) else {
-            throw ParseError("Certificate", "the public key of \(certificate.subject) does not match the private key", code: "authenticode.key-mismatch")
+            throw ParseError("Certificate", "the public key of \(certificate.subject) does not match the private key", code: .authenticodeKeyMismatch)
         }
         self.key = key
         self.certificate = certificate
@@ -42,10 +42,10 @@ public struct AuthenticodeSigner {
     /// it, the new signature is added as another `WIN_CERTIFICATE` after the existing ones.
     public func sign(_ image: PEImage, append: Bool = false) throws -> Data {
         guard image.certificateDirectoryOffset != nil else {
-            throw ParseError("IMAGE_OPTIONAL_HEADER", "the image has no certificate-table data directory entry (NumberOfRvaAndSizes ≤ 4)", code: "pe.no-cert-directory")
+            throw ParseError("IMAGE_OPTIONAL_HEADER", "the image has no certificate-table data directory entry (NumberOfRvaAndSizes ≤ 4)", code: .peNoCertDirectory)
         }
         if let table = image.certificateTable, table.upperBound != image.bytes.count {
-            throw ParseError("WIN_CERTIFICATE", at: table.lowerBound, "the certificate table is not at the end of the file; refusing to re-sign", code: "pe.cert-table-not-last")
+            throw ParseError("WIN_CERTIFICATE", at: table.lowerBound, "the certificate table is not at the end of the file; refusing to re-sign", code: .peCertTableNotLast)
         }
         var existing: [UInt8] = []
         var out = Data(image.bytes[0..<image.endOfImageData])
@@ -131,7 +131,7 @@ public struct AuthenticodeSigner {
     static func setCertificateDirectory(_ data: inout Data, image: PEImage, offset: Int, size: Int) throws {
         guard let at = image.certificateDirectoryOffset,
               let o = UInt32(exactly: offset), let s = UInt32(exactly: size) else {
-            throw ParseError("IMAGE_DATA_DIRECTORY", "certificate table does not fit 32-bit offsets", code: "pe.too-large")
+            throw ParseError("IMAGE_DATA_DIRECTORY", "certificate table does not fit 32-bit offsets", code: .peTooLarge)
         }
         write32(&data, at: at, o)
         write32(&data, at: at + 4, s)

@@ -31,7 +31,7 @@ public enum AuthenticodeVerifier {
             } catch let error as ParseError {
                 parsed.append((i + 1, .failure(error)))
             } catch {
-                parsed.append((i + 1, .failure(ParseError("WIN_CERTIFICATE", at: entry.offset, "\(error)", code: "authenticode.malformed"))))
+                parsed.append((i + 1, .failure(ParseError("WIN_CERTIFICATE", at: entry.offset, "\(error)", code: .authenticodeMalformed))))
             }
         }
         var algorithms: Set<DigestAlgorithm> = [.sha256]
@@ -46,11 +46,11 @@ public enum AuthenticodeVerifier {
         var revoked = VerificationReport()
 
         for d in ordered where dbx.contains(digest: digests[d] ?? [], algorithm: d) {
-            revoked.fail("dbx.digest-revoked", "the image's Authenticode \(d) digest \((digests[d] ?? []).hex) is in the deny list", component: component)
+            revoked.fail(.dbxDigestRevoked, "the image's Authenticode \(d) digest \((digests[d] ?? []).hex) is in the deny list", component: component)
         }
 
         if image.certificates.isEmpty {
-            report.fail("authenticode.unsigned", "the image has no certificate table, so it carries no Authenticode signature", component: component)
+            report.fail(.authenticodeUnsigned, "the image has no certificate table, so it carries no Authenticode signature", component: component)
         }
 
         for (index, outcome) in parsed {
@@ -59,7 +59,7 @@ public enum AuthenticodeVerifier {
             var r = VerificationReport()
             switch outcome {
             case .failure(let error):
-                r.fail(error.code.hasPrefix("authenticode.") ? error.code : "authenticode.malformed",
+                r.fail(error.code.hasPrefix("authenticode.") ? error.code : .authenticodeMalformed,
                        "the signature cannot be parsed: \(error)", component: name)
             case .success(let signature):
                 result.digestAlgorithm = signature.digestAlgorithm
@@ -75,7 +75,7 @@ public enum AuthenticodeVerifier {
                 for der in chain.map(\.derEncoded) + carried where seen.insert(der).inserted {
                     if dbx.contains(certificate: der) {
                         let subject = (try? X509Certificate(derEncoded: der))?.subject ?? "a certificate"
-                        revoked.fail("dbx.certificate-revoked", "\(subject) in the chain of signature #\(index) is in the deny list", component: component)
+                        revoked.fail(.dbxCertificateRevoked, "\(subject) in the chain of signature #\(index) is in the deny list", component: component)
                     }
                 }
                 if r.isValid && firstValid == nil { firstValid = (index, chain) }
@@ -118,55 +118,55 @@ public enum AuthenticodeVerifier {
         // 0. SHA-1 is collision-broken: a SHA-1 image digest or signer digest is refused unless allowed.
         if !options.allowWeakAlgorithms {
             if signature.digestAlgorithm == .sha1 {
-                r.fail("authenticode.weak-digest", "the signature names a SHA-1 Authenticode digest of the image (SpcIndirectDataContent DigestInfo); SHA-256 or stronger is required (--allow-weak-algorithms accepts it)", component: name)
+                r.fail(.authenticodeWeakDigest, "the signature names a SHA-1 Authenticode digest of the image (SpcIndirectDataContent DigestInfo); SHA-256 or stronger is required (--allow-weak-algorithms accepts it)", component: name)
             }
             if signature.signerDigestAlgorithm == .sha1 {
-                r.fail("authenticode.weak-signer-digest", "the signer signs a SHA-1 digest of its attributes (SignerInfo digestAlgorithm); SHA-256 or stronger is required (--allow-weak-algorithms accepts it)", component: name)
+                r.fail(.authenticodeWeakSignerDigest, "the signer signs a SHA-1 digest of its attributes (SignerInfo digestAlgorithm); SHA-256 or stronger is required (--allow-weak-algorithms accepts it)", component: name)
             }
         }
         // 1. The signed digest must be the image's digest.
         let actual = digests[signature.digestAlgorithm] ?? []
         r.check(ConstantTime.equal(actual, signature.imageDigest),
                 pass: "\(signature.digestAlgorithm) Authenticode digest matches",
-                fail: "authenticode.digest-mismatch",
+                fail: .authenticodeDigestMismatch,
                 "signed \(signature.digestAlgorithm) digest \(signature.imageDigest.hex) does not match the image's \(actual.hex)",
                 component: name)
 
         // 2. The PKCS#7 signer signature, with Authenticode's messageDigest rule.
         guard let signerDER = signature.signerCertificate, let signer = try? X509Certificate(derEncoded: signerDER) else {
-            r.fail("authenticode.signer-missing", "the signature does not carry the certificate of its signer (issuer \(signature.signerIssuerName), serial \(signature.signerSerialNumber))", component: name)
+            r.fail(.authenticodeSignerMissing, "the signature does not carry the certificate of its signer (issuer \(signature.signerIssuerName), serial \(signature.signerSerialNumber))", component: name)
             return []
         }
         guard let digest = signature.signerDigestAlgorithm else {
-            r.fail("authenticode.signature-invalid", "SignerInfo digest algorithm \(signature.signerDigestAlgorithmOID) is not supported", component: name)
+            r.fail(.authenticodeSignatureInvalid, "SignerInfo digest algorithm \(signature.signerDigestAlgorithmOID) is not supported", component: name)
             return []
         }
         r.check(signature.digestAlgorithmOIDs.contains(signature.signerDigestAlgorithmOID),
                 pass: "SignedData.digestAlgorithms names the signer's digest",
-                fail: "authenticode.signature-invalid",
+                fail: .authenticodeSignatureInvalid,
                 "SignedData.digestAlgorithms does not list the signer's digest algorithm \(signature.signerDigestAlgorithmOID)", component: name)
         let implied = OIDs.signatureAlgorithms[signature.signatureAlgorithmOID]
         r.check(implied != nil && (implied! == nil || implied! == digest),
                 pass: "signature algorithm is supported",
-                fail: "authenticode.signature-invalid",
+                fail: .authenticodeSignatureInvalid,
                 "signature algorithm \(signature.signatureAlgorithmOID) is not RSA PKCS#1 v1.5 or ECDSA with \(digest)", component: name)
         var signedBytes = signature.indirectDataContents
         if let attributes = signature.signedAttributes {
             r.check(signature.contentTypeAttribute == OIDs.spcIndirectDataContent,
                     pass: "contentType attribute is SpcIndirectDataContent",
-                    fail: "authenticode.signature-invalid",
+                    fail: .authenticodeSignatureInvalid,
                     "the contentType signed attribute is not SpcIndirectDataContent", component: name)
             let expected = digest.hash(signature.indirectDataContents)
             r.check(signature.messageDigestAttribute.map { ConstantTime.equal($0, expected) } ?? false,
                     pass: "messageDigest attribute covers SpcIndirectDataContent",
-                    fail: "authenticode.signature-invalid",
+                    fail: .authenticodeSignatureInvalid,
                     "the messageDigest signed attribute \(signature.messageDigestAttribute?.hex ?? "(missing)") does not match the \(digest) of SpcIndirectDataContent \(expected.hex)",
                     component: name)
             signedBytes = attributes
         }
         r.check(AuthenticodeCrypto.verify(signature: signature.signatureValue, message: signedBytes, digest: digest, certificateDER: signerDER),
                 pass: "PKCS#7 signature by \(signer.subject) is valid",
-                fail: "authenticode.signature-invalid",
+                fail: .authenticodeSignatureInvalid,
                 "the PKCS#7 signature does not verify with the public key of \(signer.subject)", component: name)
 
         // 3. The chain to a trust anchor, with code-signing usage.

@@ -3,12 +3,12 @@
 /// `restricted` (signs only digests the TPM made, so TPM_GENERATED_VALUE means something), `sign`,
 /// `fixedTPM`, `fixedParent` and `sensitiveDataOrigin` (the key was made in, and cannot leave, the TPM).
 public enum AKPolicy {
-    static let required: [(TPMAObject, String, String)] = [
-        (.restricted, "ak.not-restricted", "restricted"),
-        (.sign, "ak.not-signing", "sign"),
-        (.fixedTPM, "ak.not-fixed-tpm", "fixedTPM"),
-        (.fixedParent, "ak.not-fixed-parent", "fixedParent"),
-        (.sensitiveDataOrigin, "ak.not-sensitive-data-origin", "sensitiveDataOrigin"),
+    static let required: [(TPMAObject, VerificationCode, String)] = [
+        (.restricted, .akNotRestricted, "restricted"),
+        (.sign, .akNotSigning, "sign"),
+        (.fixedTPM, .akNotFixedTpm, "fixedTPM"),
+        (.fixedParent, .akNotFixedParent, "fixedParent"),
+        (.sensitiveDataOrigin, .akNotSensitiveDataOrigin, "sensitiveDataOrigin"),
     ]
 
     /// One finding per missing attribute (and one if `decrypt` is set).
@@ -19,7 +19,7 @@ public enum AKPolicy {
             report.check(attrs.contains(bit), pass: "AK attribute \(name) set", fail: code,
                          "the attestation key lacks the \(name) attribute (attributes: \(attrs.description))", component: "AK")
         }
-        report.check(!attrs.contains(.decrypt), pass: "AK attribute decrypt clear", fail: "ak.decrypt-set",
+        report.check(!attrs.contains(.decrypt), pass: "AK attribute decrypt clear", fail: .akDecryptSet,
                      "the attestation key is also a decryption key", component: "AK")
         return report
     }

@@ -22,11 +22,11 @@ public struct CredentialBlob: Sendable, Hashable {
         var r = ByteReader(bytes, structure: name)
         let magic = try r.u32be("magic")
         guard magic == Self.tpm2ToolsMagic else {
-            throw ParseError(name, at: 0, "magic 0x\(String(magic, radix: 16)) is not 0xbadc0de", code: "parse.bad-magic")
+            throw ParseError(name, at: 0, "magic 0x\(String(magic, radix: 16)) is not 0xbadc0de", code: .parseBadMagic)
         }
         let version = try r.u32be("version")
         guard version == Self.tpm2ToolsVersion else {
-            throw ParseError(name, at: 4, "version \(version) is not 1", code: "parse.unsupported-version")
+            throw ParseError(name, at: 4, "version \(version) is not 1", code: .parseUnsupportedVersion)
         }
         r.structure = "TPM2B_ID_OBJECT"
         idObject = try TPM2BIDObject(from: &r)

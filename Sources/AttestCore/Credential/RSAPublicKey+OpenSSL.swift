@@ -34,7 +34,7 @@ final class OpenSSLRSAPublicKey: @unchecked Sendable {
         OpenSSL.clearErrors()
         let bytes = Array(pem.utf8)
         guard bytes.count <= 1 << 20 else {
-            throw ParseError("RSA public key", "PEM text larger than 1 MiB", code: "parse.length")
+            throw ParseError("RSA public key", "PEM text larger than 1 MiB", code: .parseLength)
         }
         // A memory BIO reads the caller's buffer in place (no copy): it must be used and freed
         // inside withUnsafeBytes, where the buffer is guaranteed alive.

@@ -154,7 +154,7 @@ public enum DecodedEventData: Sendable, Hashable {
             }
             let count = try r.u64le("NumberOfTables")
             guard count <= UInt64(r.remaining / 24) else {
-                throw ParseError(r.structure, at: r.position - 8, "NumberOfTables \(count) runs past the end of the data", code: "parse.length")
+                throw ParseError(r.structure, at: r.position - 8, "NumberOfTables \(count) runs past the end of the data", code: .parseLength)
             }
             var tables: [HandoffTable] = []
             for i in 0..<Int(count) {
@@ -202,7 +202,7 @@ public enum DecodedEventData: Sendable, Hashable {
         var r = ByteReader(Array(data), structure: "UEFI_GPT_DATA")
         let sig = try r.bytes(8, "Signature")
         guard sig == Array("EFI PART".utf8) else {
-            throw ParseError("UEFI_GPT_DATA", at: 0, "Signature is not \"EFI PART\"", code: "parse.bad-magic")
+            throw ParseError("UEFI_GPT_DATA", at: 0, "Signature is not \"EFI PART\"", code: .parseBadMagic)
         }
         try r.skip(48, "Revision…LastUsableLBA")
         let disk = EFIGUID.format(try r.bytes(16, "DiskGUID"))
@@ -211,7 +211,7 @@ public enum DecodedEventData: Sendable, Hashable {
         try r.skip(4, "PartitionEntryArrayCRC32")
         let count = try r.u64le("NumberOfPartitions")
         guard entrySize >= 128, count <= UInt64(r.remaining) / UInt64(entrySize) else {
-            throw ParseError("UEFI_GPT_DATA", at: r.position - 8, "NumberOfPartitions \(count) × SizeOfPartitionEntry \(entrySize) does not fit the data", code: "parse.length")
+            throw ParseError("UEFI_GPT_DATA", at: r.position - 8, "NumberOfPartitions \(count) × SizeOfPartitionEntry \(entrySize) does not fit the data", code: .parseLength)
         }
         var parts: [GPTPartition] = []
         for i in 0..<Int(count) {

@@ -86,23 +86,23 @@ extension EventLog {
             guard let values = expected[alg], !values.isEmpty else { continue }
             guard let bank = replayed.bank(alg) else {
                 if replayed.unsupported.contains(where: { $0.algorithmID == alg.tpmAlgorithmID }) {
-                    report.fail("pcr.bank-unsupported", "the event log's \(alg) bank cannot be replayed", component: "\(alg) bank")
+                    report.fail(.pcrBankUnsupported, "the event log's \(alg) bank cannot be replayed", component: "\(alg) bank")
                 } else {
                     let have = replayed.banks.map(\.algorithm.rawValue) + replayed.unsupported.map(\.name)
-                    report.fail("pcr.bank-missing", "the event log has no \(alg) bank (it has \(have.joined(separator: ", ")))", component: "\(alg) bank")
+                    report.fail(.pcrBankMissing, "the event log has no \(alg) bank (it has \(have.joined(separator: ", ")))", component: "\(alg) bank")
                 }
                 continue
             }
             if !bank.isComplete {
                 let list = bank.eventsMissingDigest.prefix(8).map { events[$0].label }.joined(separator: ", ")
-                report.fail("pcr.replay-incomplete", "\(bank.eventsMissingDigest.count) extended event(s) carry no \(alg) digest (\(list)), so the \(alg) bank cannot be replayed", component: "\(alg) bank")
+                report.fail(.pcrReplayIncomplete, "\(bank.eventsMissingDigest.count) extended event(s) carry no \(alg) digest (\(list)), so the \(alg) bank cannot be replayed", component: "\(alg) bank")
                 continue
             }
             for pcr in values.keys.sorted() {
                 guard let want = values[pcr] else { continue }
                 let component = "PCR[\(pcr)] \(alg)"
                 guard (0..<Self.pcrCount).contains(pcr) else {
-                    report.fail("pcr.index-invalid", "PCR index \(pcr) is not a PCR (0–\(Self.pcrCount - 1))", component: component)
+                    report.fail(.pcrIndexInvalid, "PCR index \(pcr) is not a PCR (0–\(Self.pcrCount - 1))", component: component)
                     continue
                 }
                 let got = bank.values[pcr]
@@ -116,7 +116,7 @@ extension EventLog {
                     let eventText = involved.isEmpty
                         ? "no events were extended into it"
                         : "\(involved.count) event\(involved.count == 1 ? "" : "s") extended into it: \(names.joined(separator: ", "))"
-                    report.fail("pcr.replay-mismatch",
+                    report.fail(.pcrReplayMismatch,
                                 "expected 0x\(want.hex) but replaying the event log gives 0x\(got.hex); \(eventText)",
                                 component: component)
                 }

@@ -44,7 +44,7 @@ public struct EventLog: Sendable {
         var workarounds: [Workaround] = []
 
         guard !bytes.isEmpty else {
-            throw ParseError("TCG_PCR_EVENT", at: 0, "the event log is empty", code: "parse.truncated")
+            throw ParseError("TCG_PCR_EVENT", at: 0, "the event log is empty", code: .parseTruncated)
         }
         // The first record is always a TCG_PCR_EVENT (PFP 10.2.1); its data says which format follows.
         let first = try Self.readLegacyEvent(&r, number: 0)
@@ -52,14 +52,14 @@ public struct EventLog: Sendable {
         if first.data.starts(with: TCGEfiSpecIDEvent.signaturePrefix) {
             // A Spec ID event anywhere but PCR 0 / EV_NO_ACTION would make the format ambiguous.
             guard first.pcrIndex == 0, first.type == .EV_NO_ACTION else {
-                throw ParseError("TCG_PCR_EVENT #0", at: 0, "carries a Spec ID event but is \(first.type.name) in PCR \(first.pcrIndex), expected EV_NO_ACTION in PCR 0", code: "eventlog.specid-malformed")
+                throw ParseError("TCG_PCR_EVENT #0", at: 0, "carries a Spec ID event but is \(first.type.name) in PCR \(first.pcrIndex), expected EV_NO_ACTION in PCR 0", code: .eventlogSpecidMalformed)
             }
             if first.data.starts(with: TCGEfiSpecIDEvent.signature03) {
                 spec = try TCGEfiSpecIDEvent(bytes: first.data, baseOffset: first.dataOffset)
             } else if !first.data.starts(with: TCGEfiSpecIDEvent.signature00) {
                 throw ParseError("TCG_EfiSpecIDEvent", at: first.dataOffset,
                                  "Signature is \(TCGEfiSpecIDEvent.printable(first.data.prefix(16))), expected \"Spec ID Event03\" (crypto-agile) or \"Spec ID Event00\" (SHA-1)",
-                                 code: "eventlog.specid-signature")
+                                 code: .eventlogSpecidSignature)
             }
         }
         events.append(first)
@@ -146,7 +146,7 @@ public struct EventLog: Sendable {
             let count = try r.u32le("Digests.count")
             guard count <= UInt32(table.count) else {
                 // One digest per bank (PFP 10.2.2), each bank at most once: never more than the table lists.
-                throw ParseError("TCG_PCR_EVENT2", at: countAt, "Digests.count \(count) exceeds the \(table.count) algorithms of the Spec ID event", code: "eventlog.digest-count")
+                throw ParseError("TCG_PCR_EVENT2", at: countAt, "Digests.count \(count) exceeds the \(table.count) algorithms of the Spec ID event", code: .eventlogDigestCount)
             }
             var digests: [EventDigest] = []
             digests.reserveCapacity(Int(count))
@@ -156,10 +156,10 @@ public struct EventLog: Sendable {
                 // Constant field names: no string building per record on the happy path.
                 let id = try r.u16le("Digests.digests[].hashAlg")
                 guard let entry = table[id] else {
-                    throw ParseError("TCG_PCR_EVENT2", at: at, "Digests[\(i)] has algorithm 0x\(String(id, radix: 16)), which the Spec ID event does not list", code: "eventlog.unknown-algorithm")
+                    throw ParseError("TCG_PCR_EVENT2", at: at, "Digests[\(i)] has algorithm 0x\(String(id, radix: 16)), which the Spec ID event does not list", code: .eventlogUnknownAlgorithm)
                 }
                 guard seen.insert(id).inserted else {
-                    throw ParseError("TCG_PCR_EVENT2", at: at, "Digests lists algorithm 0x\(String(id, radix: 16)) twice", code: "eventlog.duplicate-digest")
+                    throw ParseError("TCG_PCR_EVENT2", at: at, "Digests lists algorithm 0x\(String(id, radix: 16)) twice", code: .eventlogDuplicateDigest)
                 }
                 let o = r.offset
                 try r.skip(entry.size, "Digests.digests[].digest")
@@ -179,7 +179,7 @@ public struct EventLog: Sendable {
         let at = r.position
         let size = try r.u32le("EventSize")
         guard let n = Int(exactly: size), n <= r.remaining else {
-            throw ParseError("", at: at, "EventSize \(size) runs past the end of the data (\(r.remaining) bytes remain)", code: "parse.length")
+            throw ParseError("", at: at, "EventSize \(size) runs past the end of the data (\(r.remaining) bytes remain)", code: .parseLength)
         }
         let o = r.offset
         try r.skip(n, "Event")
@@ -188,7 +188,7 @@ public struct EventLog: Sendable {
 
     private static func checkPCR(_ pcr: UInt32, at offset: Int) throws -> Int {
         guard pcr < UInt32(pcrCount) else {
-            throw ParseError("", at: offset, "PCRIndex \(pcr) is not a PCR (0–\(pcrCount - 1))", code: "eventlog.pcr-index")
+            throw ParseError("", at: offset, "PCRIndex \(pcr) is not a PCR (0–\(pcrCount - 1))", code: .eventlogPcrIndex)
         }
         return Int(pcr)
     }
@@ -203,17 +203,17 @@ public struct EventLog: Sendable {
             guard e.data.starts(with: Event.startupLocalitySignature) else { continue }
             let s = "TCG_EfiStartupLocalityEvent #\(e.number)"
             guard e.data.count == 17 else {
-                throw ParseError(s, at: e.dataOffset, "EventSize is \(e.data.count), expected 17", code: "eventlog.startup-locality")
+                throw ParseError(s, at: e.dataOffset, "EventSize is \(e.data.count), expected 17", code: .eventlogStartupLocality)
             }
             guard !seenLocality else {
-                throw ParseError(s, at: e.offset, "a second StartupLocality event", code: "eventlog.startup-locality")
+                throw ParseError(s, at: e.offset, "a second StartupLocality event", code: .eventlogStartupLocality)
             }
             guard !pcr0Extended else {
-                throw ParseError(s, at: e.offset, "StartupLocality comes after PCR 0 was already extended", code: "eventlog.startup-locality")
+                throw ParseError(s, at: e.offset, "StartupLocality comes after PCR 0 was already extended", code: .eventlogStartupLocality)
             }
             let locality = e.data[e.data.startIndex + 16]
             guard [0, 3, 4].contains(locality) else {
-                throw ParseError(s, at: e.dataOffset + 16, "StartupLocality is \(locality), expected 0, 3 or 4 (H-CRTM)", code: "eventlog.startup-locality")
+                throw ParseError(s, at: e.dataOffset + 16, "StartupLocality is \(locality), expected 0, 3 or 4 (H-CRTM)", code: .eventlogStartupLocality)
             }
             seenLocality = true
         }

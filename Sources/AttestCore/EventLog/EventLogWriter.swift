@@ -51,12 +51,12 @@ public struct EventLogWriter: Sendable {
     /// `digests` must hold every bank of the writer with the right size.
     public mutating func extend(pcr: Int, type: EventType, digests: [DigestAlgorithm: [UInt8]], data: [UInt8]) throws {
         guard (0..<EventLog.pcrCount).contains(pcr) else {
-            throw ParseError("EventLogWriter", "PCR index \(pcr) for a \(type.name) event is outside 0–\(EventLog.pcrCount - 1)", code: "eventlog.writer-pcr")
+            throw ParseError("EventLogWriter", "PCR index \(pcr) for a \(type.name) event is outside 0–\(EventLog.pcrCount - 1)", code: .eventlogWriterPcr)
         }
         var list: [(DigestAlgorithm, [UInt8])] = []
         for b in banks {
             guard let d = digests[b], d.count == b.digestSize else {
-                throw ParseError("EventLogWriter", "no \(b.digestSize)-byte \(b) digest for a \(type.name) event in PCR \(pcr)", code: "eventlog.writer-digest")
+                throw ParseError("EventLogWriter", "no \(b.digestSize)-byte \(b) digest for a \(type.name) event in PCR \(pcr)", code: .eventlogWriterDigest)
             }
             list.append((b, d))
         }

@@ -60,7 +60,7 @@ public struct TCGEfiSpecIDEvent: Sendable, Hashable {
         var r = ByteReader(Array(data), structure: s, baseOffset: baseOffset)
         let sig = try r.bytes(16, "Signature")
         guard sig == Self.signature03 else {
-            throw ParseError(s, at: baseOffset, "Signature is \(Self.printable(sig)), expected \"Spec ID Event03\"", code: "eventlog.specid-signature")
+            throw ParseError(s, at: baseOffset, "Signature is \(Self.printable(sig)), expected \"Spec ID Event03\"", code: .eventlogSpecidSignature)
         }
         platformClass = try r.u32le("platformClass")
         specVersionMinor = try r.u8("specVersionMinor")
@@ -68,19 +68,19 @@ public struct TCGEfiSpecIDEvent: Sendable, Hashable {
         specErrata = try r.u8("specErrata")
         uintnSize = try r.u8("uintnSize")
         guard specVersionMajor == 2 else {
-            throw ParseError(s, at: r.position - 3, "specVersionMajor is \(specVersionMajor), expected 2", code: "eventlog.specid-version")
+            throw ParseError(s, at: r.position - 3, "specVersionMajor is \(specVersionMajor), expected 2", code: .eventlogSpecidVersion)
         }
         guard uintnSize == 1 || uintnSize == 2 else {
-            throw ParseError(s, at: r.position - 1, "uintnSize is \(uintnSize), expected 1 (UINT32) or 2 (UINT64)", code: "eventlog.specid-malformed")
+            throw ParseError(s, at: r.position - 1, "uintnSize is \(uintnSize), expected 1 (UINT32) or 2 (UINT64)", code: .eventlogSpecidMalformed)
         }
         let countAt = r.position
         let count = try r.u32le("numberOfAlgorithms")
         // Each entry is 4 bytes and must fit in what remains of the event: bounds the allocation.
         guard count >= 1, UInt64(count) * 4 <= UInt64(r.remaining) else {
-            throw ParseError(s, at: countAt, "numberOfAlgorithms \(count) does not fit the \(r.remaining) bytes left in the event", code: count == 0 ? "eventlog.specid-malformed" : "parse.length")
+            throw ParseError(s, at: countAt, "numberOfAlgorithms \(count) does not fit the \(r.remaining) bytes left in the event", code: count == 0 ? .eventlogSpecidMalformed : .parseLength)
         }
         guard count <= UInt32(Self.maxAlgorithms) else {
-            throw ParseError(s, at: countAt, "numberOfAlgorithms \(count) exceeds \(Self.maxAlgorithms): a TPM has one PCR bank per hash algorithm it implements", code: "eventlog.specid-too-many-algorithms")
+            throw ParseError(s, at: countAt, "numberOfAlgorithms \(count) exceeds \(Self.maxAlgorithms): a TPM has one PCR bank per hash algorithm it implements", code: .eventlogSpecidTooManyAlgorithms)
         }
         var algs: [AlgorithmSize] = []
         algs.reserveCapacity(Int(count))
@@ -92,16 +92,16 @@ public struct TCGEfiSpecIDEvent: Sendable, Hashable {
             let id = try r.u16le("digestSizes[\(i)].algorithmId")
             let size = try r.u16le("digestSizes[\(i)].digestSize")
             guard seen.insert(id).inserted else {
-                throw ParseError(s, at: at, "algorithm 0x\(String(id, radix: 16)) is listed twice", code: "eventlog.specid-malformed")
+                throw ParseError(s, at: at, "algorithm 0x\(String(id, radix: 16)) is listed twice", code: .eventlogSpecidMalformed)
             }
             guard size > 0 else {
-                throw ParseError(s, at: at, "algorithm 0x\(String(id, radix: 16)) has digestSize 0", code: "eventlog.specid-malformed")
+                throw ParseError(s, at: at, "algorithm 0x\(String(id, radix: 16)) has digestSize 0", code: .eventlogSpecidMalformed)
             }
             guard size <= Self.maxDigestSize else {
-                throw ParseError(s, at: at, "algorithm 0x\(String(id, radix: 16)) has digestSize \(size), larger than any TPM digest (\(Self.maxDigestSize) bytes)", code: "eventlog.specid-digest-size")
+                throw ParseError(s, at: at, "algorithm 0x\(String(id, radix: 16)) has digestSize \(size), larger than any TPM digest (\(Self.maxDigestSize) bytes)", code: .eventlogSpecidDigestSize)
             }
             if let known = DigestAlgorithm(tpmAlgorithmID: id), known.digestSize != Int(size) {
-                throw ParseError(s, at: at, "\(known) has digestSize \(size), expected \(known.digestSize)", code: "eventlog.specid-malformed")
+                throw ParseError(s, at: at, "\(known) has digestSize \(size), expected \(known.digestSize)", code: .eventlogSpecidMalformed)
             }
             algs.append(AlgorithmSize(algorithmID: id, digestSize: size))
         }
@@ -109,7 +109,7 @@ public struct TCGEfiSpecIDEvent: Sendable, Hashable {
         let vendorAt = r.position
         let vendorSize = try r.u8("vendorInfoSize")
         guard Int(vendorSize) <= r.remaining else {
-            throw ParseError(s, at: vendorAt, "vendorInfoSize \(vendorSize) runs past the end of the event: eventSize \(data.count) leaves \(r.remaining) bytes for vendorInfo", code: "eventlog.specid-vendorinfo")
+            throw ParseError(s, at: vendorAt, "vendorInfoSize \(vendorSize) runs past the end of the event: eventSize \(data.count) leaves \(r.remaining) bytes for vendorInfo", code: .eventlogSpecidVendorinfo)
         }
         vendorInfo = try r.bytes(Int(vendorSize), "vendorInfo")
         try r.expectEnd("vendorInfo")

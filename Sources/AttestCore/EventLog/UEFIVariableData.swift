@@ -21,11 +21,11 @@ public struct UEFIVariableData: Sendable, Hashable {
         let dataLength = try r.u64le("VariableDataLength")
         let (nameBytes, overflow) = nameLength.multipliedReportingOverflow(by: 2)
         guard !overflow, let n = Int(exactly: nameBytes), n <= r.remaining else {
-            throw ParseError(s, at: 32, "UnicodeNameLength \(nameLength) runs past the end of the data", code: "parse.length")
+            throw ParseError(s, at: 32, "UnicodeNameLength \(nameLength) runs past the end of the data", code: .parseLength)
         }
         name = EventLogText.decode(try r.bytes(n, "UnicodeName")[...])
         guard let d = Int(exactly: dataLength), d <= r.remaining else {
-            throw ParseError(s, at: r.position, "VariableDataLength \(dataLength) runs past the \(r.remaining) bytes that remain", code: "parse.length")
+            throw ParseError(s, at: r.position, "VariableDataLength \(dataLength) runs past the \(r.remaining) bytes that remain", code: .parseLength)
         }
         let start = bytes.startIndex + r.offset
         variableData = bytes[start..<(start + d)]

@@ -23,7 +23,7 @@ public struct AuthenticodeBootVerifier: BootComponentVerifier {
         let pe: PEImage
         do { pe = try PEImage(bytes: bytes) } catch {
             var r = VerificationReport()
-            r.fail("authenticode.malformed", "not a PE image: \(error)", component: component)
+            r.fail(.authenticodeMalformed, "not a PE image: \(error)", component: component)
             return BootComponentVerification(report: r)
         }
         // The deployment gate is strict: no SHA-1, and no data hidden in a certificate table.
@@ -35,7 +35,7 @@ public struct AuthenticodeBootVerifier: BootComponentVerifier {
             do {
                 if let der = try pe.vendorCertificate { vendor = try X509Certificate(derEncoded: der) }
             } catch {
-                report.fail("boot.vendor-cert-malformed", "the .vendor_cert section is malformed: \(error)", component: component)
+                report.fail(.bootVendorCertMalformed, "the .vendor_cert section is malformed: \(error)", component: component)
             }
         }
         return BootComponentVerification(report: report, authenticodeSHA256: v.digests[.sha256] ?? pe.authenticodeDigest(.sha256), vendorCertificate: vendor)

@@ -34,11 +34,11 @@ public struct UnavailableBootComponentVerifier: BootComponentVerifier {
     struct Unavailable: Error, CustomStringConvertible { var description: String { "PE/Authenticode verification is not available in this build" } }
     public func authenticodeSHA256(of image: Data) throws -> [UInt8] { throw Unavailable() }
     public func verifyBootloader(_ image: Data, anchors: [X509Certificate], component: String) -> BootComponentVerification {
-        var r = VerificationReport(); r.fail("boot.verifier-unavailable", "PE/Authenticode verification is not available in this build", component: component)
+        var r = VerificationReport(); r.fail(.bootVerifierUnavailable, "PE/Authenticode verification is not available in this build", component: component)
         return BootComponentVerification(report: r)
     }
     public func verifyKernel(_ image: Data, vendorCertificates: [X509Certificate], component: String) -> BootComponentVerification {
-        var r = VerificationReport(); r.fail("boot.verifier-unavailable", "PE/Authenticode verification is not available in this build", component: component)
+        var r = VerificationReport(); r.fail(.bootVerifierUnavailable, "PE/Authenticode verification is not available in this build", component: component)
         return BootComponentVerification(report: r)
     }
 }

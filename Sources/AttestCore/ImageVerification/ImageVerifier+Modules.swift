@@ -84,41 +84,41 @@ extension ImageVerifier {
             let kind = ImagePath.isVIB(o.path) ? "vib" : "module"
             let name = o.vib.map { "\($0.name) (\(o.path))" } ?? o.path
             if let size = o.tooLarge {
-                r.fail("image.file-too-large", "\(o.path) (module \(position)) is \(size) bytes, larger than any file the profile binds (\(profile.largestFileSize) bytes): not read", component: o.path)
+                r.fail(.imageFileTooLarge, "\(o.path) (module \(position)) is \(size) bytes, larger than any file the profile binds (\(profile.largestFileSize) bytes): not read", component: o.path)
                 return (kind, name, r)
             }
             guard let sha = o.sha256 else {
-                r.fail("image.module-missing", "boot.cfg loads \(o.path) (module \(position)), which is not in the image", component: o.path)
+                r.fail(.imageModuleMissing, "boot.cfg loads \(o.path) (module \(position)), which is not in the image", component: o.path)
                 return (kind, name, r)
             }
             guard i < profile.modules.count else {
-                r.fail("image.module-unexpected", "boot.cfg loads \(o.path) as module \(position); the profile binds no module there", component: o.path)
+                r.fail(.imageModuleUnexpected, "boot.cfg loads \(o.path) as module \(position); the profile binds no module there", component: o.path)
                 return (kind, name, r)
             }
             let bound = profile.modules[i]
             if bound.path != o.path {
-                r.fail("image.module-path-mismatch", "module \(position) is loaded from \(o.path); the profile binds \(bound.path) there", component: o.path)
+                r.fail(.imageModulePathMismatch, "module \(position) is loaded from \(o.path); the profile binds \(bound.path) there", component: o.path)
             }
-            checkDigest(sha, expected: bound.sha256, name: o.path, code: "image.module-digest-mismatch", into: &r)
+            checkDigest(sha, expected: bound.sha256, name: o.path, code: .imageModuleDigestMismatch, into: &r)
             if let v = o.vib, let b = bound.vib {
                 let digest = v.descriptorSHA256.hex
                 if let owner = descriptorOwner[digest], owner != i {
                     let other = profile.modules[owner].path
-                    r.fail("image.vib-misplaced", "\(o.path) holds VIB \"\(v.name)\" \(v.version), which the profile binds to \(other) (module \(owner + 1)); the profile binds \(o.path) to \"\(b.name)\"", component: o.path)
+                    r.fail(.imageVibMisplaced, "\(o.path) holds VIB \"\(v.name)\" \(v.version), which the profile binds to \(other) (module \(owner + 1)); the profile binds \(o.path) to \"\(b.name)\"", component: o.path)
                 } else if digest != b.descriptorSHA256.lowercased() {
                     if v.name != b.name {
-                        r.fail("image.vib-name-mismatch", "\(o.path) holds VIB \"\(v.name)\"; the profile binds \"\(b.name)\" \(b.version) there", component: o.path)
+                        r.fail(.imageVibNameMismatch, "\(o.path) holds VIB \"\(v.name)\"; the profile binds \"\(b.name)\" \(b.version) there", component: o.path)
                     } else if v.version != b.version {
                         if VIBVersion.isLower(v.version, than: b.version) {
-                            r.fail("vib.downgrade", "version \(v.version) is a downgrade from the profile's \(b.version)", component: v.name)
+                            r.fail(.vibDowngrade, "version \(v.version) is a downgrade from the profile's \(b.version)", component: v.name)
                         } else {
-                            r.fail("image.vib-version-mismatch", "version \(v.version) differs from the profile's \(b.version)", component: v.name)
+                            r.fail(.imageVibVersionMismatch, "version \(v.version) differs from the profile's \(b.version)", component: v.name)
                         }
                     } else {
-                        r.fail("image.vib-descriptor-mismatch", "descriptor.xml SHA-256: expected \(b.descriptorSHA256), actual \(digest)", component: v.name)
+                        r.fail(.imageVibDescriptorMismatch, "descriptor.xml SHA-256: expected \(b.descriptorSHA256), actual \(digest)", component: v.name)
                     }
                     if v.vendor != b.vendor || v.level != b.acceptanceLevel {
-                        r.fail("image.vib-metadata-mismatch", "vendor/level \(v.vendor)/\(v.level) differ from the profile's \(b.vendor)/\(b.acceptanceLevel)", component: v.name)
+                        r.fail(.imageVibMetadataMismatch, "vendor/level \(v.vendor)/\(v.level) differ from the profile's \(b.vendor)/\(b.acceptanceLevel)", component: v.name)
                     }
                 } else {
                     r.pass("descriptor.xml matches the profile's binding for \(o.path)")
@@ -126,7 +126,7 @@ extension ImageVerifier {
                 if let same = byName[v.name], same.count > 1 {
                     // At most a few files named per message: n copies must not cost n² text.
                     let files = same.prefix(4).map { outcomes[$0].path }.joined(separator: ", ") + (same.count > 4 ? ", …" : "")
-                    r.fail("image.vib-duplicate", "VIB \"\(v.name)\" is loaded \(same.count) times: \(files)", component: o.path)
+                    r.fail(.imageVibDuplicate, "VIB \"\(v.name)\" is loaded \(same.count) times: \(files)", component: o.path)
                 }
             }
             return (kind, name, r)

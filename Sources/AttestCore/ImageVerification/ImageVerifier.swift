@@ -12,9 +12,8 @@ public enum ImageVerifier {
     public struct Options: Sendable {
         public var time: SignatureTimeRule
         public var deep: Bool
-        public var requireCodeSigning: Bool
-        public init(time: SignatureTimeRule = .signingTime, deep: Bool = false, requireCodeSigning: Bool = false) {
-            self.time = time; self.deep = deep; self.requireCodeSigning = requireCodeSigning
+        public init(time: SignatureTimeRule = .signingTime, deep: Bool = false) {
+            self.time = time; self.deep = deep
         }
     }
 
@@ -61,21 +60,20 @@ public enum ImageVerifier {
         result.add(kind: "kernel", name: cfg.kernelPath, try verifyKernel(image, cfg.kernelPath, profile, bootloader: bl, trust: trust, boot: boot))
 
         // Every module boot.cfg loads, matched by position and path.
-        let vibOptions = VIBVerificationOptions(hostAcceptance: profile.hostAcceptance, time: options.time, deep: options.deep,
-                                                requireCodeSigning: options.requireCodeSigning)
+        let vibOptions = VIBVerificationOptions(hostAcceptance: profile.hostAcceptance, time: options.time, deep: options.deep)
         let outcomes = try loadModules(cfg.modulePaths, image: image, sizeLimit: profile.largestFileSize, trust: trust, revoked: revoked,
                                        options: vibOptions, progress: progress)
         for (kind, name, report) in matchModules(outcomes, profile: profile) { result.add(kind: kind, name: name, report) }
 
         var completeness = VerificationReport()
         for (i, m) in profile.modules.enumerated().dropFirst(outcomes.count) {
-            completeness.fail("image.module-not-loaded", "the profile binds \(m.path) at position \(i + 1), but boot.cfg does not load it", component: m.path)
+            completeness.fail(.imageModuleNotLoaded, "the profile binds \(m.path) at position \(i + 1), but boot.cfg does not load it", component: m.path)
         }
         if completeness.isValid { completeness.pass("boot.cfg loads exactly the \(profile.modules.count) module(s) the profile binds") }
         result.add(kind: "image", name: "profile completeness", completeness)
 
         result.notes = image.unreferenced.map {
-            Finding("image.file-unreferenced", "in the image but nothing loads it (not verified)", component: $0)
+            Finding(.imageFileUnreferenced, "in the image but nothing loads it (not verified)", component: $0)
         }
         return result
     }
@@ -87,13 +85,13 @@ public enum ImageVerifier {
         checkFileDigest(Data(bytes), expected: profile.bootConfig.sha256, name: name, into: &cr)
         let p = profile.bootConfig
         if cfg.prefix != p.prefix || (cfg.kernel ?? "") != p.kernel {
-            cr.fail("image.boot-config-mismatch", "prefix/kernel: expected \"\(p.prefix)\"/\"\(p.kernel)\", actual \"\(cfg.prefix)\"/\"\(cfg.kernel ?? "")\"", component: name)
+            cr.fail(.imageBootConfigMismatch, "prefix/kernel: expected \"\(p.prefix)\"/\"\(p.kernel)\", actual \"\(cfg.prefix)\"/\"\(cfg.kernel ?? "")\"", component: name)
         }
         if cfg.kernelOptions != p.kernelOptions {
-            cr.fail("image.boot-config-mismatch", "kernel options: expected \"\(p.kernelOptions)\", actual \"\(cfg.kernelOptions)\"", component: name)
+            cr.fail(.imageBootConfigMismatch, "kernel options: expected \"\(p.kernelOptions)\", actual \"\(cfg.kernelOptions)\"", component: name)
         }
         if cfg.modules != p.modules {
-            cr.fail("image.boot-config-mismatch", "module list: expected \(p.modules), actual \(cfg.modules)", component: name)
+            cr.fail(.imageBootConfigMismatch, "module list: expected \(p.modules), actual \(cfg.modules)", component: name)
         }
         return cr
     }
@@ -101,9 +99,9 @@ public enum ImageVerifier {
     static func verifyKernel(_ image: ImageContents, _ path: String, _ profile: ImageProfile, bootloader bl: BootComponentVerification,
                              trust: TrustAnchors, boot: any BootComponentVerifier) throws -> VerificationReport {
         var kr = VerificationReport()
-        checkPath(path, expected: profile.kernel.path, what: "kernel", code: "image.kernel-path-mismatch", into: &kr)
+        checkPath(path, expected: profile.kernel.path, what: "kernel", code: .imageKernelPathMismatch, into: &kr)
         guard !image.missing.contains(path) else {
-            kr.fail("image.kernel-missing", "boot.cfg loads the kernel \(path), which is not in the image", component: path)
+            kr.fail(.imageKernelMissing, "boot.cfg loads the kernel \(path), which is not in the image", component: path)
             return kr
         }
         let kernel: Data
@@ -119,12 +117,12 @@ public enum ImageVerifier {
                 vendor = [cert]
                 kr.pass("vendor certificate \(cert.subject) carried by the bootloader")
             } else {
-                kr.fail("boot.vendor-cert-untrusted", "the bootloader's vendor certificate \(cert.subject) is not a configured boot vendor", component: path)
+                kr.fail(.bootVendorCertUntrusted, "the bootloader's vendor certificate \(cert.subject) is not a configured boot vendor", component: path)
             }
         } else if bl.report.isValid {
-            kr.fail("boot.vendor-cert-missing", "the bootloader carries no vendor certificate to verify the kernel with", component: path)
+            kr.fail(.bootVendorCertMissing, "the bootloader carries no vendor certificate to verify the kernel with", component: path)
         } else {
-            kr.fail("boot.chain-broken", "the bootloader did not verify, so its vendor certificate cannot be trusted", component: path)
+            kr.fail(.bootChainBroken, "the bootloader did not verify, so its vendor certificate cannot be trusted", component: path)
         }
         if !vendor.isEmpty {
             let kv = boot.verifyKernel(kernel, vendorCertificates: vendor, component: path)
@@ -140,21 +138,21 @@ public enum ImageVerifier {
         let limit = profile.largestFileSize
         guard size > limit else { return nil }
         var r = VerificationReport()
-        r.fail("image.file-too-large", "\(name) is \(size) bytes, larger than any file the profile binds (\(limit) bytes): not read", component: name)
+        r.fail(.imageFileTooLarge, "\(name) is \(size) bytes, larger than any file the profile binds (\(limit) bytes): not read", component: name)
         return r
     }
 
-    static func checkPath(_ actual: String, expected: String, what: String, code: String = "image.path-mismatch", into report: inout VerificationReport) {
+    static func checkPath(_ actual: String, expected: String, what: String, code: VerificationCode = .imagePathMismatch, into report: inout VerificationReport) {
         if actual == expected { report.pass("\(what) path \(actual) matches the profile") } else {
             report.fail(code, "the bootloader loads the \(what) from \(actual); the profile binds \(expected)", component: actual)
         }
     }
 
-    static func checkFileDigest(_ bytes: Data, expected: String, name: String, code: String = "image.digest-mismatch", into report: inout VerificationReport) {
+    static func checkFileDigest(_ bytes: Data, expected: String, name: String, code: VerificationCode = .imageDigestMismatch, into report: inout VerificationReport) {
         checkDigest(DigestAlgorithm.sha256.hash(bytes), expected: expected, name: name, code: code, into: &report)
     }
 
-    static func checkDigest(_ actual: [UInt8], expected: String, name: String, code: String, into report: inout VerificationReport) {
+    static func checkDigest(_ actual: [UInt8], expected: String, name: String, code: VerificationCode, into report: inout VerificationReport) {
         if let e = Hex.decode(expected), ConstantTime.equal(e, actual) {
             report.pass("\(name) SHA-256 matches the profile")
         } else {
@@ -167,7 +165,7 @@ public enum ImageVerifier {
         if let e = Hex.decode(expected), ConstantTime.equal(e, actual) {
             report.pass("\(name) Authenticode SHA-256 matches the profile")
         } else {
-            report.fail("image.authenticode-mismatch", "\(name) Authenticode SHA-256: expected \(expected), actual \(actual.hex)", component: name)
+            report.fail(.imageAuthenticodeMismatch, "\(name) Authenticode SHA-256: expected \(expected), actual \(actual.hex)", component: name)
         }
     }
 }

@@ -49,7 +49,7 @@ public struct MeasurementRecord: Sendable, Hashable, Codable {
     static func verdict(_ failures: [Finding]) -> String {
         if failures.isEmpty { return "verified" }
         var codes: [String] = []
-        for f in failures where !codes.contains(f.code) { codes.append(f.code) }
+        for f in failures where !codes.contains(f.code.rawValue) { codes.append(f.code.rawValue) }
         return "refused: " + codes.joined(separator: ", ")
     }
 

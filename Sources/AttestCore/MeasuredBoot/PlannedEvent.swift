@@ -19,7 +19,7 @@ public struct PlannedEvent: Sendable, Hashable {
         for b in banks {
             if let fixedDigests {
                 guard let d = fixedDigests[b], d.count == b.digestSize else {
-                    throw ParseError("measured boot", "\(label): no \(b) digest to extend into PCR \(pcr)", code: "boot.bank-unsupported")
+                    throw ParseError("measured boot", "\(label): no \(b) digest to extend into PCR \(pcr)", code: .bootBankUnsupported)
                 }
                 out[b] = d
             } else {

@@ -51,16 +51,16 @@ public enum ChainVerifier {
         for anchor in anchors { seen.insert(anchor.derEncoded) }
         let distinct = untrusted.filter { seen.insert($0.derEncoded).inserted }
         guard distinct.count <= Self.maxUntrustedCertificates else {
-            report.fail("chain.too-many-certificates", "the signature carries \(distinct.count) distinct certificates besides its signer; at most \(Self.maxUntrustedCertificates) are considered for a chain", component: component)
+            report.fail(.chainTooManyCertificates, "the signature carries \(distinct.count) distinct certificates besides its signer; at most \(Self.maxUntrustedCertificates) are considered for a chain", component: component)
             return ChainVerification(report: report, chain: [])
         }
         guard !anchors.isEmpty else {
-            report.fail("chain.untrusted", "no trust anchors were given, so signer \(signer.subject) cannot be trusted", component: component)
+            report.fail(.chainUntrusted, "no trust anchors were given, so signer \(signer.subject) cannot be trusted", component: component)
             return ChainVerification(report: report, chain: [])
         }
         OpenSSL.clearErrors()
         guard let store = X509_STORE_new(), let ctx = X509_STORE_CTX_new(), let stack = COpenSSL_sk_X509_new_null() else {
-            report.fail("chain.internal-error", "OpenSSL could not allocate a certificate store", component: component)
+            report.fail(.chainInternalError, "OpenSSL could not allocate a certificate store", component: component)
             return ChainVerification(report: report, chain: [])
         }
         defer {
@@ -71,7 +71,7 @@ public enum ChainVerifier {
         for anchor in anchors { X509_STORE_add_cert(store, anchor.x509) }
         for cert in distinct { _ = COpenSSL_sk_X509_push(stack, cert.x509) }
         guard X509_STORE_CTX_init(ctx, store, signer.x509, stack) == 1, let param = X509_STORE_CTX_get0_param(ctx) else {
-            report.fail("chain.internal-error", "OpenSSL could not initialise chain verification", component: component)
+            report.fail(.chainInternalError, "OpenSSL could not initialise chain verification", component: component)
             return ChainVerification(report: report, chain: [])
         }
         var flags = UInt(X509_V_FLAG_PARTIAL_CHAIN)
@@ -95,21 +95,21 @@ public enum ChainVerifier {
             let depth = X509_STORE_CTX_get_error_depth(ctx)
             let reason = String(cString: X509_verify_cert_error_string(Int(err)))
             let subject = X509_STORE_CTX_get_current_cert(ctx).map { X509Certificate.name(X509_get_subject_name($0)) } ?? signer.subject
-            let code: String
+            let code: VerificationCode
             switch err {
-            case X509_V_ERR_CERT_HAS_EXPIRED: code = "chain.expired"
-            case X509_V_ERR_CERT_NOT_YET_VALID: code = "chain.not-yet-valid"
-            case X509_V_ERR_CERT_SIGNATURE_FAILURE: code = "chain.signature-invalid"
+            case X509_V_ERR_CERT_HAS_EXPIRED: code = .chainExpired
+            case X509_V_ERR_CERT_NOT_YET_VALID: code = .chainNotYetValid
+            case X509_V_ERR_CERT_SIGNATURE_FAILURE: code = .chainSignatureInvalid
             case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
                  X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN,
                  X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
-                code = "chain.untrusted"
+                code = .chainUntrusted
             case X509_V_ERR_INVALID_CA, X509_V_ERR_PATH_LENGTH_EXCEEDED, X509_V_ERR_INVALID_PURPOSE:
-                code = "chain.invalid-ca"
-            default: code = "chain.invalid"
+                code = .chainInvalidCa
+            default: code = .chainInvalid
             }
             let text: String
-            if code == "chain.untrusted" {
+            if code == .chainUntrusted {
                 text = "signer \(signer.subject) does not chain to any trust anchor (\(reason) at depth \(depth): \(subject))"
             } else {
                 text = "chain of signer \(signer.subject) is invalid: \(reason) at depth \(depth) (\(subject))"

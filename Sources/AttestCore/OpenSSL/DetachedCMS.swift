@@ -25,12 +25,12 @@ public final class DetachedCMSSignature: @unchecked Sendable {
         if PEM.looksLikePEM(bytes) {
             let blocks = try PEM.blocks(in: bytes, structure: "CMS signature")
             guard let block = blocks.first(where: { ["PKCS7", "CMS", "PKCS #7 SIGNED DATA"].contains($0.label) }) else {
-                throw ParseError("CMS signature", "no PKCS7 or CMS PEM block", code: "signature.malformed")
+                throw ParseError("CMS signature", "no PKCS7 or CMS PEM block", code: .signatureMalformed)
             }
             der = block.der
         }
         guard !der.isEmpty, der.count < 16 << 20 else {
-            throw ParseError("CMS signature", "empty or larger than 16 MiB", code: "signature.malformed")
+            throw ParseError("CMS signature", "empty or larger than 16 MiB", code: .signatureMalformed)
         }
         OpenSSL.clearErrors()
         let parsed: (OpaquePointer?, Int) = der.withUnsafeBufferPointer { buffer in
@@ -40,15 +40,15 @@ public final class DetachedCMSSignature: @unchecked Sendable {
         }
         guard let cms = parsed.0 else {
             let reason = OpenSSL.error("d2i_CMS_ContentInfo").reasons.first ?? "parse error"
-            throw ParseError("CMS ContentInfo", at: 0, "not a DER CMS structure (\(reason))", code: "signature.malformed")
+            throw ParseError("CMS ContentInfo", at: 0, "not a DER CMS structure (\(reason))", code: .signatureMalformed)
         }
         guard parsed.1 == der.count else {
             CMS_ContentInfo_free(cms)
-            throw ParseError("CMS ContentInfo", at: parsed.1, "\(der.count - parsed.1) trailing bytes", code: "signature.malformed")
+            throw ParseError("CMS ContentInfo", at: parsed.1, "\(der.count - parsed.1) trailing bytes", code: .signatureMalformed)
         }
         guard OBJ_obj2nid(CMS_get0_type(cms)) == NID_pkcs7_signed else {
             CMS_ContentInfo_free(cms)
-            throw ParseError("CMS ContentInfo", at: 0, "content type is not SignedData", code: "signature.malformed")
+            throw ParseError("CMS ContentInfo", at: 0, "content type is not SignedData", code: .signatureMalformed)
         }
         // Bounded work: CMS_verify matches signers against every carried certificate, and chain
         // building looks issuers up among them. (More than one signer is refused in `verify`
@@ -56,7 +56,7 @@ public final class DetachedCMSSignature: @unchecked Sendable {
         let certificateCount = Self.carriedCertificateCount(cms)
         guard certificateCount <= Self.maxCertificates else {
             CMS_ContentInfo_free(cms)
-            throw ParseError("CMS SignedData", at: 0, "carries \(certificateCount) certificates; at most \(Self.maxCertificates) are accepted", code: "signature.too-many-certificates")
+            throw ParseError("CMS SignedData", at: 0, "carries \(certificateCount) certificates; at most \(Self.maxCertificates) are accepted", code: .signatureTooManyCertificates)
         }
         self.cms = cms
         self.derEncoded = der
@@ -143,19 +143,19 @@ public final class DetachedCMSSignature: @unchecked Sendable {
                        policy: SignerPolicy, component: String) -> DetachedCMSVerification {
         var report = VerificationReport()
         guard content.count <= Int(Int32.max) else {
-            report.fail("signature.content-too-large", "the signed content is \(content.count) bytes, more than a detached signature is checked over here", component: component)
+            report.fail(.signatureContentTooLarge, "the signed content is \(content.count) bytes, more than a detached signature is checked over here", component: component)
             return DetachedCMSVerification(report: report, verified: nil, signer: nil, signingTime: nil)
         }
         OpenSSL.clearErrors()
         if CMS_is_detached(cms) != 1 {
-            report.fail("signature.not-detached", "the signature embeds its content instead of being detached", component: component)
+            report.fail(.signatureNotDetached, "the signature embeds its content instead of being detached", component: component)
         }
         if signerCount != 1 {
-            report.fail("signature.signer-count", "the signature has \(signerCount) signers; exactly one is required", component: component)
+            report.fail(.signatureSignerCount, "the signature has \(signerCount) signers; exactly one is required", component: component)
         }
         let digestName = digestAlgorithmName
         if !["sha256", "sha384", "sha512"].contains(digestName) {
-            report.fail("signature.weak-digest", "digest algorithm \(digestName) is not accepted (SHA-256, SHA-384 or SHA-512 required)", component: component)
+            report.fail(.signatureWeakDigest, "digest algorithm \(digestName) is not accepted (SHA-256, SHA-384 or SHA-512 required)", component: component)
         }
 
         // Signature and message digest, signer found among the carried certificates; chain checked below.
@@ -178,12 +178,12 @@ public final class DetachedCMSSignature: @unchecked Sendable {
             let reasons = OpenSSL.error("CMS_verify").reasons
             let joined = reasons.joined(separator: "; ")
             if joined.contains("signer certificate not found") {
-                report.fail("signature.no-signer-certificate", "the signer's certificate is not carried in the signature", component: component)
+                report.fail(.signatureNoSignerCertificate, "the signer's certificate is not carried in the signature", component: component)
             } else if let claimed = untrustedMessageDigest, let algorithm = DigestAlgorithm(name: digestName),
                       !ConstantTime.equal(claimed, algorithm.hash(content)) {
-                report.fail("signature.digest-mismatch", "the content does not match the signed message digest (content altered)", component: component)
+                report.fail(.signatureDigestMismatch, "the content does not match the signed message digest (content altered)", component: component)
             } else {
-                report.fail("signature.invalid", "the signature does not verify\(joined.isEmpty ? "" : " (\(joined))")", component: component)
+                report.fail(.signatureInvalid, "the signature does not verify\(joined.isEmpty ? "" : " (\(joined))")", component: component)
             }
         }
 
@@ -198,7 +198,7 @@ public final class DetachedCMSSignature: @unchecked Sendable {
                 if let signingTime {
                     timePolicy = .at(signingTime)
                 } else {
-                    report.fail("signature.no-signing-time", "the signature has no signingTime attribute to judge certificate validity at", component: component)
+                    report.fail(.signatureNoSigningTime, "the signature has no signingTime attribute to judge certificate validity at", component: component)
                     timePolicy = .ignoreValidity
                 }
             }

@@ -10,7 +10,7 @@ public final class SigningKey: @unchecked Sendable {
     public init(pemEncoded bytes: [UInt8]) throws {
         OpenSSL.clearErrors()
         guard !bytes.isEmpty, bytes.count <= 1 << 20 else {
-            throw ParseError("Private key", "empty or larger than 1 MiB", code: "key.malformed")
+            throw ParseError("Private key", "empty or larger than 1 MiB", code: .keyMalformed)
         }
         // A callback that supplies no passphrase: encrypted keys fail instead of prompting.
         let noPassphrase: @convention(c) (UnsafeMutablePointer<CChar>?, Int32, Int32, UnsafeMutableRawPointer?) -> Int32 = { _, _, _, _ in 0 }
@@ -23,7 +23,7 @@ public final class SigningKey: @unchecked Sendable {
         }
         guard let key = read else {
             let reason = OpenSSL.error("PEM_read_bio_PrivateKey").reasons.first ?? "no PRIVATE KEY block"
-            throw ParseError("Private key", "not an unencrypted PEM private key (\(reason))", code: "key.malformed")
+            throw ParseError("Private key", "not an unencrypted PEM private key (\(reason))", code: .keyMalformed)
         }
         pkey = key
     }

@@ -34,7 +34,7 @@ public final class X509Certificate: @unchecked Sendable, Hashable, CustomStringC
     /// Parses one DER-encoded certificate. Trailing bytes are an error.
     public convenience init(derEncoded der: [UInt8]) throws {
         guard !der.isEmpty, der.count <= Int(Int32.max) else {
-            throw ParseError("Certificate", at: 0, "empty or oversized DER (\(der.count) bytes)", code: "cert.malformed")
+            throw ParseError("Certificate", at: 0, "empty or oversized DER (\(der.count) bytes)", code: .certMalformed)
         }
         OpenSSL.clearErrors()
         let parsed: (OpaquePointer?, Int) = der.withUnsafeBufferPointer { buffer in
@@ -44,11 +44,11 @@ public final class X509Certificate: @unchecked Sendable, Hashable, CustomStringC
             return (cert, consumed)
         }
         guard let cert = parsed.0 else {
-            throw ParseError("Certificate", at: 0, "not a DER X.509 certificate (\(OpenSSL.error("d2i_X509").reasons.first ?? "parse error"))", code: "cert.malformed")
+            throw ParseError("Certificate", at: 0, "not a DER X.509 certificate (\(OpenSSL.error("d2i_X509").reasons.first ?? "parse error"))", code: .certMalformed)
         }
         guard parsed.1 == der.count else {
             X509_free(cert)
-            throw ParseError("Certificate", at: parsed.1, "\(der.count - parsed.1) trailing bytes after the certificate", code: "cert.malformed")
+            throw ParseError("Certificate", at: parsed.1, "\(der.count - parsed.1) trailing bytes after the certificate", code: .certMalformed)
         }
         try self.init(owning: cert)
     }
@@ -61,7 +61,7 @@ public final class X509Certificate: @unchecked Sendable, Hashable, CustomStringC
             let certs = try blocks.filter { $0.label == "CERTIFICATE" || $0.label == "TRUSTED CERTIFICATE" }
                 .map { try X509Certificate(derEncoded: $0.der) }
             guard !certs.isEmpty else {
-                throw ParseError("PEM certificate file", "no CERTIFICATE block found", code: "cert.malformed")
+                throw ParseError("PEM certificate file", "no CERTIFICATE block found", code: .certMalformed)
             }
             return certs
         }

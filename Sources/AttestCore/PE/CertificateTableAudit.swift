@@ -20,9 +20,9 @@ import Foundation
 /// Linear in the table size: every byte is looked at at most once.
 public enum CertificateTableAudit {
     /// Every code ``findings(in:component:)`` can report.
-    public static let codes: Set<String> = [
-        "pe.cert-trailing-data", "pe.cert-padding-nonzero", "pe.cert-table-slack",
-        "pe.cert-bad-revision", "pe.cert-unsupported-type", "pe.cert-unparsable",
+    public static let codes: Set<VerificationCode> = [
+        .peCertTrailingData, .peCertPaddingNonzero, .peCertTableSlack,
+        .peCertBadRevision, .peCertUnsupportedType, .peCertUnparsable,
     ]
 
     public static func findings(in image: PEImage, component: String) -> [Finding] {
@@ -32,28 +32,28 @@ public enum CertificateTableAudit {
         for (i, entry) in image.certificates.enumerated() {
             let name = "\(component) certificate table entry #\(i + 1) at 0x\(String(entry.offset, radix: 16))"
             if entry.revision != WinCertificate.revision2 {
-                out.append(Finding("pe.cert-bad-revision", "\(name): wRevision 0x\(String(entry.revision, radix: 16)) is not WIN_CERT_REVISION_2_0 (0x0200)", component: component))
+                out.append(Finding(.peCertBadRevision, "\(name): wRevision 0x\(String(entry.revision, radix: 16)) is not WIN_CERT_REVISION_2_0 (0x0200)", component: component))
             }
             if entry.certificateType != WinCertificate.typePKCSSignedData {
-                out.append(Finding("pe.cert-unsupported-type", "\(name): wCertificateType 0x\(String(entry.certificateType, radix: 16)) is not a PKCS#7 Authenticode signature; \(entry.certificate.count) bytes no verifier reads", component: component))
+                out.append(Finding(.peCertUnsupportedType, "\(name): wCertificateType 0x\(String(entry.certificateType, radix: 16)) is not a PKCS#7 Authenticode signature; \(entry.certificate.count) bytes no verifier reads", component: component))
             } else if let length = try? PEImage.derElementLength(entry.certificate[...], structure: "PKCS7_SIGNED_DATA", baseOffset: entry.offset + 8),
                       (try? AuthenticodeSignature(derEncoded: entry.certificate)) != nil {
                 let rest = entry.certificate[length...]
                 if rest.count >= 8 || rest.contains(where: { $0 != 0 }) {
-                    out.append(Finding("pe.cert-trailing-data", "\(name): \(rest.count) bytes after the \(length)-byte signature inside the entry are not quadword zero padding (no signature covers them)", component: component))
+                    out.append(Finding(.peCertTrailingData, "\(name): \(rest.count) bytes after the \(length)-byte signature inside the entry are not quadword zero padding (no signature covers them)", component: component))
                 }
             } else {
-                out.append(Finding("pe.cert-unparsable", "\(name): the \(entry.certificate.count)-byte entry is not an Authenticode signature", component: component))
+                out.append(Finding(.peCertUnparsable, "\(name): the \(entry.certificate.count)-byte entry is not an Authenticode signature", component: component))
             }
             let entryEnd = entry.offset + Int(entry.length)
             let paddedEnd = min(entry.offset + ((Int(entry.length) + 7) & ~7), table.upperBound)
             if entryEnd < paddedEnd, image.bytes[(image.bytes.startIndex + entryEnd)..<(image.bytes.startIndex + paddedEnd)].contains(where: { $0 != 0 }) {
-                out.append(Finding("pe.cert-padding-nonzero", "\(name): the \(paddedEnd - entryEnd) alignment bytes after the entry are not zero", component: component))
+                out.append(Finding(.peCertPaddingNonzero, "\(name): the \(paddedEnd - entryEnd) alignment bytes after the entry are not zero", component: component))
             }
             end = max(end, paddedEnd)
         }
         if end < table.upperBound {
-            out.append(Finding("pe.cert-table-slack", "\(component): the certificate table has \(table.upperBound - end) bytes after its last entry (UEFI firmware refuses such a table)", component: component))
+            out.append(Finding(.peCertTableSlack, "\(component): the certificate table has \(table.upperBound - end) bytes after its last entry (UEFI firmware refuses such a table)", component: component))
         }
         return out
     }

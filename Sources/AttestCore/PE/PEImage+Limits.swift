@@ -28,7 +28,7 @@ extension PEImage {
                 let other = sections[f.index]
                 throw ParseError("IMAGE_SECTION_HEADER", at: tableOffset + 40 * i,
                                  "section '\(sections[i].name)' raw data 0x\(String(range.lowerBound, radix: 16))+0x\(String(range.count, radix: 16)) overlaps section '\(other.name)' (0x\(String(other.rawDataRange.lowerBound, radix: 16))+0x\(String(other.rawDataRange.count, radix: 16))): Authenticode would hash those bytes twice",
-                                 code: "pe.overlapping-sections")
+                                 code: .peOverlappingSections)
             }
             if furthest == nil || range.upperBound > furthest!.end { furthest = (range.upperBound, i) }
         }

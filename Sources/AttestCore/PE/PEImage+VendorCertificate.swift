@@ -30,11 +30,11 @@ extension PEImage {
             let authorizedOffset = Int(try r.u32le("vendor_authorized_offset"))
             guard authorizedSize > 0 else { return nil }
             guard authorizedOffset <= raw.count, authorizedSize <= raw.count - authorizedOffset else {
-                throw ParseError(s, at: base, "vendor_authorized 0x\(String(authorizedOffset, radix: 16))+0x\(String(authorizedSize, radix: 16)) runs past the section's \(raw.count) bytes", code: "pe.bad-vendor-cert")
+                throw ParseError(s, at: base, "vendor_authorized 0x\(String(authorizedOffset, radix: 16))+0x\(String(authorizedSize, radix: 16)) runs past the section's \(raw.count) bytes", code: .peBadVendorCert)
             }
             let cert = Array(raw[authorizedOffset..<(authorizedOffset + authorizedSize)])
             guard cert.first == 0x30 else {
-                throw ParseError(s, at: base + authorizedOffset, "vendor certificate is not a DER SEQUENCE", code: "pe.bad-vendor-cert")
+                throw ParseError(s, at: base + authorizedOffset, "vendor certificate is not a DER SEQUENCE", code: .peBadVendorCert)
             }
             let length = try Self.derElementLength(cert[...], structure: s, baseOffset: base + authorizedOffset)
             return Array(cert[0..<length])
@@ -46,7 +46,7 @@ extension PEImage {
     static func derElementLength(_ bytes: ArraySlice<UInt8>, structure: String, baseOffset: Int) throws -> Int {
         let b = Array(bytes)
         guard b.count >= 2 else {
-            throw ParseError(structure, at: baseOffset, "truncated DER header", code: "pe.bad-vendor-cert")
+            throw ParseError(structure, at: baseOffset, "truncated DER header", code: .peBadVendorCert)
         }
         let first = b[1]
         var header = 2
@@ -56,13 +56,13 @@ extension PEImage {
         } else {
             let n = Int(first & 0x7F)
             guard n >= 1, n <= 4, b.count >= 2 + n else {
-                throw ParseError(structure, at: baseOffset + 1, "unsupported or truncated DER length (0x\(String(first, radix: 16)))", code: "pe.bad-vendor-cert")
+                throw ParseError(structure, at: baseOffset + 1, "unsupported or truncated DER length (0x\(String(first, radix: 16)))", code: .peBadVendorCert)
             }
             for i in 0..<n { length = (length << 8) | Int(b[2 + i]) }
             header += n
         }
         guard length <= b.count - header else {
-            throw ParseError(structure, at: baseOffset, "DER length \(length) runs past the section's \(b.count) bytes", code: "pe.bad-vendor-cert")
+            throw ParseError(structure, at: baseOffset, "DER length \(length) runs past the section's \(b.count) bytes", code: .peBadVendorCert)
         }
         return header + length
     }

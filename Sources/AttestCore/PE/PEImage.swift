@@ -67,20 +67,20 @@ public struct PEImage: Sendable {
 
         // IMAGE_DOS_HEADER (PE Format, "MS-DOS Stub"): e_magic "MZ", e_lfanew at 0x3c.
         guard size >= 2, try r.u16(0, "IMAGE_DOS_HEADER", "e_magic") == 0x5A4D else {
-            throw ParseError("IMAGE_DOS_HEADER", at: 0, "no 'MZ' signature: not a PE image", code: "pe.not-pe")
+            throw ParseError("IMAGE_DOS_HEADER", at: 0, "no 'MZ' signature: not a PE image", code: .peNotPe)
         }
         guard size >= 0x40 else {
-            throw ParseError("IMAGE_DOS_HEADER", at: 0, "file is \(size) bytes, shorter than the 64-byte DOS header", code: "pe.truncated")
+            throw ParseError("IMAGE_DOS_HEADER", at: 0, "file is \(size) bytes, shorter than the 64-byte DOS header", code: .peTruncated)
         }
         let peOffset = Int(try r.u32(0x3C, "IMAGE_DOS_HEADER", "e_lfanew"))
         guard peOffset >= 4 else {
-            throw ParseError("IMAGE_DOS_HEADER", at: 0x3C, "e_lfanew \(peOffset) points into the DOS header", code: "pe.not-pe")
+            throw ParseError("IMAGE_DOS_HEADER", at: 0x3C, "e_lfanew \(peOffset) points into the DOS header", code: .peNotPe)
         }
         guard peOffset + 4 <= size else {
-            throw ParseError("IMAGE_DOS_HEADER", at: 0x3C, "e_lfanew 0x\(String(peOffset, radix: 16)) points past the end of the \(size)-byte file", code: "pe.not-pe")
+            throw ParseError("IMAGE_DOS_HEADER", at: 0x3C, "e_lfanew 0x\(String(peOffset, radix: 16)) points past the end of the \(size)-byte file", code: .peNotPe)
         }
         guard try r.u32(peOffset, "IMAGE_NT_HEADERS", "Signature") == 0x0000_4550 else {
-            throw ParseError("IMAGE_NT_HEADERS", at: peOffset, "no 'PE\\0\\0' signature: not a PE image", code: "pe.not-pe")
+            throw ParseError("IMAGE_NT_HEADERS", at: peOffset, "no 'PE\\0\\0' signature: not a PE image", code: .peNotPe)
         }
 
         // IMAGE_FILE_HEADER (PE Format, "COFF File Header"), 20 bytes.
@@ -89,7 +89,7 @@ public struct PEImage: Sendable {
         machine = try r.u16(coff, fh, "Machine")
         let numberOfSections = Int(try r.u16(coff + 2, fh, "NumberOfSections"))
         guard numberOfSections <= Self.maxSections else {
-            throw ParseError(fh, at: coff + 2, "NumberOfSections \(numberOfSections) exceeds the \(Self.maxSections) sections a PE loader accepts", code: "pe.too-many-sections")
+            throw ParseError(fh, at: coff + 2, "NumberOfSections \(numberOfSections) exceeds the \(Self.maxSections) sections a PE loader accepts", code: .peTooManySections)
         }
         timeDateStamp = try r.u32(coff + 4, fh, "TimeDateStamp")
         let pointerToSymbolTable = Int(try r.u32(coff + 8, fh, "PointerToSymbolTable"))
@@ -114,11 +114,11 @@ public struct PEImage: Sendable {
             imageBase = try r.u64(opt + 24, oh, "ImageBase")
             dataDirectoryStart = opt + 112
         default:
-            throw ParseError("IMAGE_OPTIONAL_HEADER", at: opt, "unknown Magic 0x\(String(magic, radix: 16)) (expected 0x10b PE32 or 0x20b PE32+)", code: "pe.not-pe")
+            throw ParseError("IMAGE_OPTIONAL_HEADER", at: opt, "unknown Magic 0x\(String(magic, radix: 16)) (expected 0x10b PE32 or 0x20b PE32+)", code: .peNotPe)
         }
         let numberOfRvaAndSizesOffset = dataDirectoryStart - 4
         guard sizeOfOptionalHeader >= numberOfRvaAndSizesOffset + 4 - opt else {
-            throw ParseError(oh, at: opt, "SizeOfOptionalHeader \(sizeOfOptionalHeader) is too small for the fixed fields", code: "pe.malformed")
+            throw ParseError(oh, at: opt, "SizeOfOptionalHeader \(sizeOfOptionalHeader) is too small for the fixed fields", code: .peMalformed)
         }
         addressOfEntryPoint = try r.u32(opt + 16, oh, "AddressOfEntryPoint")
         sectionAlignment = try r.u32(opt + 32, oh, "SectionAlignment")
@@ -132,7 +132,7 @@ public struct PEImage: Sendable {
         let numberOfRvaAndSizes = Int(try r.u32(numberOfRvaAndSizesOffset, oh, "NumberOfRvaAndSizes"))
         let directorySpace = (opt + sizeOfOptionalHeader - dataDirectoryStart) / 8
         guard numberOfRvaAndSizes <= directorySpace else {
-            throw ParseError(oh, at: numberOfRvaAndSizesOffset, "NumberOfRvaAndSizes \(numberOfRvaAndSizes) does not fit in SizeOfOptionalHeader \(sizeOfOptionalHeader)", code: "pe.malformed")
+            throw ParseError(oh, at: numberOfRvaAndSizesOffset, "NumberOfRvaAndSizes \(numberOfRvaAndSizes) does not fit in SizeOfOptionalHeader \(sizeOfOptionalHeader)", code: .peMalformed)
         }
         var directories: [ImageDataDirectory] = []
         for i in 0..<numberOfRvaAndSizes {
@@ -149,7 +149,7 @@ public struct PEImage: Sendable {
         let sectionTable = opt + sizeOfOptionalHeader
         let sectionTableEnd = sectionTable + 40 * numberOfSections
         guard sectionTableEnd <= size else {
-            throw ParseError("IMAGE_SECTION_HEADER", at: sectionTable, "table of \(numberOfSections) sections runs past the end of the \(size)-byte file", code: "pe.truncated")
+            throw ParseError("IMAGE_SECTION_HEADER", at: sectionTable, "table of \(numberOfSections) sections runs past the end of the \(size)-byte file", code: .peTruncated)
         }
         var sections: [ImageSectionHeader] = []
         sections.reserveCapacity(numberOfSections)
@@ -164,7 +164,7 @@ public struct PEImage: Sendable {
                 pointerToRawData: try r.u32(at + 20, sh, "PointerToRawData"),
                 characteristics: try r.u32(at + 36, sh, "Characteristics"))
             guard section.rawDataRange.upperBound <= size else {
-                throw ParseError(sh, at: at, "section '\(section.name)' raw data 0x\(String(section.pointerToRawData, radix: 16))+0x\(String(section.sizeOfRawData, radix: 16)) runs past the end of the \(size)-byte file", code: "pe.truncated")
+                throw ParseError(sh, at: at, "section '\(section.name)' raw data 0x\(String(section.pointerToRawData, radix: 16))+0x\(String(section.sizeOfRawData, radix: 16)) runs past the end of the \(size)-byte file", code: .peTruncated)
             }
             // Names longer than 8 bytes are "/n": offset n into the COFF string table, which
             // follows the symbol table (PE Format, "Section Table", Name). `Int` also accepts a sign:
@@ -185,11 +185,11 @@ public struct PEImage: Sendable {
 
         let headerEnd = Int(sizeOfHeaders)
         guard headerEnd <= size else {
-            throw ParseError(oh, at: opt + 60, "SizeOfHeaders 0x\(String(headerEnd, radix: 16)) runs past the end of the \(size)-byte file", code: "pe.truncated")
+            throw ParseError(oh, at: opt + 60, "SizeOfHeaders 0x\(String(headerEnd, radix: 16)) runs past the end of the \(size)-byte file", code: .peTruncated)
         }
         let minimumHeaderEnd = (certificateDirectoryOffset.map { $0 + 8 }) ?? (checksumOffset + 4)
         guard headerEnd >= minimumHeaderEnd else {
-            throw ParseError(oh, at: opt + 60, "SizeOfHeaders 0x\(String(headerEnd, radix: 16)) ends before the optional header's CheckSum and certificate-table fields", code: "pe.malformed")
+            throw ParseError(oh, at: opt + 60, "SizeOfHeaders 0x\(String(headerEnd, radix: 16)) ends before the optional header's CheckSum and certificate-table fields", code: .peMalformed)
         }
 
         // Attribute certificate table (PE Format, "The Attribute Certificate Table"): its
@@ -202,10 +202,10 @@ public struct PEImage: Sendable {
             if entry.size > 0 || entry.virtualAddress > 0 {
                 let start = Int(entry.virtualAddress), length = Int(entry.size)
                 guard start + length <= size else {
-                    throw ParseError("WIN_CERTIFICATE", at: dirOffset, "certificate table 0x\(String(start, radix: 16))+0x\(String(length, radix: 16)) points outside the \(size)-byte file", code: "pe.cert-table-out-of-bounds")
+                    throw ParseError("WIN_CERTIFICATE", at: dirOffset, "certificate table 0x\(String(start, radix: 16))+0x\(String(length, radix: 16)) points outside the \(size)-byte file", code: .peCertTableOutOfBounds)
                 }
                 guard start >= dataEnd else {
-                    throw ParseError("WIN_CERTIFICATE", at: dirOffset, "certificate table at 0x\(String(start, radix: 16)) overlaps the headers or section data (which end at 0x\(String(dataEnd, radix: 16)))", code: "pe.cert-table-out-of-bounds")
+                    throw ParseError("WIN_CERTIFICATE", at: dirOffset, "certificate table at 0x\(String(start, radix: 16)) overlaps the headers or section data (which end at 0x\(String(dataEnd, radix: 16)))", code: .peCertTableOutOfBounds)
                 }
                 if length > 0 { table = start..<(start + length) }
             }
@@ -316,7 +316,7 @@ struct RawReader {
 
     private func need(_ offset: Int, _ width: Int, _ structure: String, _ field: String) throws {
         guard offset >= 0, offset <= data.count - width else {
-            throw ParseError(structure, at: offset, "truncated: \(field) needs \(width) bytes at offset 0x\(String(offset, radix: 16)) but the file is \(data.count) bytes", code: "pe.truncated")
+            throw ParseError(structure, at: offset, "truncated: \(field) needs \(width) bytes at offset 0x\(String(offset, radix: 16)) but the file is \(data.count) bytes", code: .peTruncated)
         }
     }
 

@@ -58,13 +58,13 @@ public struct WinCertificate: Sendable, Hashable {
                 break
             }
             guard entries.count < PEImage.maxCertificateEntries else {
-                throw ParseError(s, at: at, "the certificate table holds more than \(PEImage.maxCertificateEntries) entries", code: "pe.too-many-certificate-entries")
+                throw ParseError(s, at: at, "the certificate table holds more than \(PEImage.maxCertificateEntries) entries", code: .peTooManyCertificateEntries)
             }
             guard length >= 8 else {
-                throw ParseError(s, at: at, "dwLength \(length) is shorter than the 8-byte header", code: "pe.bad-win-certificate")
+                throw ParseError(s, at: at, "dwLength \(length) is shorter than the 8-byte header", code: .peBadWinCertificate)
             }
             guard Int(length) <= range.upperBound - at else {
-                throw ParseError(s, at: at, "dwLength \(length) runs past the end of the certificate table (0x\(String(range.upperBound, radix: 16)))", code: "pe.cert-table-out-of-bounds")
+                throw ParseError(s, at: at, "dwLength \(length) runs past the end of the certificate table (0x\(String(range.upperBound, radix: 16)))", code: .peCertTableOutOfBounds)
             }
             let body = r.slice((at + 8)..<(at + Int(length)))
             var entry = WinCertificate(offset: at, revision: revision, certificateType: type, certificate: body)
@@ -76,7 +76,7 @@ public struct WinCertificate: Sendable, Hashable {
         if at < range.upperBound {
             let rest = r.slice(at..<range.upperBound)
             guard rest.allSatisfy({ $0 == 0 }) else {
-                throw ParseError(s, at: at, "\(rest.count) trailing bytes in the certificate table are not zero padding", code: "pe.bad-win-certificate")
+                throw ParseError(s, at: at, "\(rest.count) trailing bytes in the certificate table are not zero padding", code: .peBadWinCertificate)
             }
         }
         return entries

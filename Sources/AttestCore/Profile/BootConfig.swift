@@ -43,8 +43,8 @@ public struct BootConfig: Sendable, Hashable {
 
     public init(bytes: [UInt8]) throws {
         let s = "boot.cfg"
-        guard bytes.count <= Self.maxSize else { throw ParseError(s, "file is \(bytes.count) bytes; the limit is \(Self.maxSize)", code: "bootcfg.too-large") }
-        guard String(validating: bytes, as: UTF8.self) != nil else { throw ParseError(s, "not UTF-8 text", code: "bootcfg.malformed") }
+        guard bytes.count <= Self.maxSize else { throw ParseError(s, "file is \(bytes.count) bytes; the limit is \(Self.maxSize)", code: .bootcfgTooLarge) }
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw ParseError(s, "not UTF-8 text", code: .bootcfgMalformed) }
         var entries: [Entry] = []
         var seen: [String: Int] = [:]
         var offset = 0
@@ -56,17 +56,17 @@ public struct BootConfig: Sendable, Hashable {
             let line = String(decoding: body, as: UTF8.self).trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let eq = line.firstIndex(of: "=") else {
-                throw ParseError(s, at: offset, "line \"\(line.prefix(60))\" is not key=value", code: "bootcfg.malformed")
+                throw ParseError(s, at: offset, "line \"\(line.prefix(60))\" is not key=value", code: .bootcfgMalformed)
             }
             let key = line[..<eq].trimmingCharacters(in: .whitespaces)
             guard !key.isEmpty, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
-                throw ParseError(s, at: offset, "bad key \"\(key.prefix(60))\"", code: "bootcfg.malformed")
+                throw ParseError(s, at: offset, "bad key \"\(key.prefix(60))\"", code: .bootcfgMalformed)
             }
             guard Self.loadingKeys.contains(key) || Self.recordedKeys.contains(key) else {
-                throw ParseError(s, at: offset, "unknown key \"\(key)\": it could change what the bootloader loads", code: "bootcfg.unknown-key")
+                throw ParseError(s, at: offset, "unknown key \"\(key)\": it could change what the bootloader loads", code: .bootcfgUnknownKey)
             }
             if let first = seen[key] {
-                throw ParseError(s, at: offset, "key \"\(key)\" is given twice (first at offset 0x\(String(first, radix: 16))): which one the loader uses is ambiguous", code: "bootcfg.duplicate-key")
+                throw ParseError(s, at: offset, "key \"\(key)\" is given twice (first at offset 0x\(String(first, radix: 16))): which one the loader uses is ambiguous", code: .bootcfgDuplicateKey)
             }
             seen[key] = offset
             entries.append(Entry(key: key, value: line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)))
@@ -76,19 +76,19 @@ public struct BootConfig: Sendable, Hashable {
 
         let prefix = entries.first { $0.key == "prefix" }?.value ?? ""
         guard let kernel = entries.first(where: { $0.key == "kernel" })?.value, !kernel.isEmpty else {
-            throw ParseError(s, "no kernel= line: the bootloader would have nothing to load", code: "bootcfg.kernel-missing")
+            throw ParseError(s, "no kernel= line: the bootloader would have nothing to load", code: .bootcfgKernelMissing)
         }
         self.kernelPath = try Self.resolve(kernel, prefix: prefix, at: entryOffset("kernel"))
         let modules = (entries.first { $0.key == "modules" }?.value).map(Self.splitModules) ?? []
         guard modules.count <= Self.maxModules else {
-            throw ParseError(s, at: entryOffset("modules"), "\(modules.count) modules; the limit is \(Self.maxModules)", code: "bootcfg.too-many-modules")
+            throw ParseError(s, at: entryOffset("modules"), "\(modules.count) modules; the limit is \(Self.maxModules)", code: .bootcfgTooManyModules)
         }
         let paths = try modules.map { try Self.resolve($0, prefix: prefix, at: entryOffset("modules")) }
         // Each file is loaded once (compared case-insensitively, as on the FAT boot volume): a file named
         // n times would cost n verifications and has no use.
         var loaded: Set<String> = [kernelPath.lowercased()]
         for p in paths where !loaded.insert(p.lowercased()).inserted {
-            throw ParseError(s, at: entryOffset("modules"), "\(p) is loaded more than once (as the kernel or an earlier module)", code: "bootcfg.duplicate-module")
+            throw ParseError(s, at: entryOffset("modules"), "\(p) is loaded more than once (as the kernel or an earlier module)", code: .bootcfgDuplicateModule)
         }
         self.modulePaths = paths
     }
@@ -102,16 +102,16 @@ public struct BootConfig: Sendable, Hashable {
     /// `prefix` + `/` + `name` (or `name` alone when the prefix is empty), checked as an ``ImagePath``.
     static func resolve(_ name: String, prefix: String, at offset: Int?) throws -> String {
         let s = "boot.cfg"
-        guard !name.isEmpty else { throw ParseError(s, at: offset, "an empty module entry (\"--- ---\")", code: "bootcfg.malformed") }
+        guard !name.isEmpty else { throw ParseError(s, at: offset, "an empty module entry (\"--- ---\")", code: .bootcfgMalformed) }
         if name.contains(where: { $0 == " " || $0 == "\t" }) {
-            throw ParseError(s, at: offset, "\"\(name.prefix(80))\" has arguments; module arguments are not supported", code: "bootcfg.module-arguments")
+            throw ParseError(s, at: offset, "\"\(name.prefix(80))\" has arguments; module arguments are not supported", code: .bootcfgModuleArguments)
         }
         let joined: String
         if prefix.isEmpty { joined = name } else if name.hasPrefix("/") { joined = name } else {
             joined = prefix.hasSuffix("/") ? prefix + name : prefix + "/" + name
         }
         do { return try ImagePath.validate(joined) } catch let e as ImagePath.Unsafe {
-            throw ParseError(s, at: offset, "\"\(joined.prefix(120))\" (prefix \"\(prefix.prefix(60))\", entry \"\(name.prefix(60))\"): \(e.problem)", code: "bootcfg.path-unsafe")
+            throw ParseError(s, at: offset, "\"\(joined.prefix(120))\" (prefix \"\(prefix.prefix(60))\", entry \"\(name.prefix(60))\"): \(e.problem)", code: .bootcfgPathUnsafe)
         }
     }
 

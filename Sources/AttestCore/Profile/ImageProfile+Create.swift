@@ -14,7 +14,7 @@ extension ImageProfile {
         do { cfg = try BootConfig(bytes: image.bootConfig) } catch { throw ImageInputError(file: cfgPath, error: error) }
         func load(_ path: String, _ what: String) throws -> Data {
             if image.missing.contains(path) {
-                throw ImageInputError(file: path, code: "image.file-missing", "boot.cfg loads this \(what), but it is not in the image")
+                throw ImageInputError(file: path, code: .imageFileMissing, "boot.cfg loads this \(what), but it is not in the image")
             }
             do { return try image.load(path) } catch { throw ImageInputError(file: path, error: error) }
         }
@@ -39,7 +39,7 @@ extension ImageProfile {
             do { vib = try VIB(data: bytes) } catch { throw ImageInputError(file: path, error: error) }
             let d = vib.descriptor
             if let first = names[d.name] {
-                throw ImageInputError(file: path, code: "profile.duplicate-vib", "VIB \"\(d.name)\" is also loaded from \(first): the profile binds each VIB once")
+                throw ImageInputError(file: path, code: .profileDuplicateVib, "VIB \"\(d.name)\" is also loaded from \(first): the profile binds each VIB once")
             }
             names[d.name] = path
             modules.append(Module(path: path, kind: .vib, size: bytes.count, sha256: sha, vib: VIBBinding(

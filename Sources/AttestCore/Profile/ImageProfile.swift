@@ -101,26 +101,26 @@ public struct ImageProfile: Sendable, Hashable, Codable {
     /// matches each module's name, a VIB binding exactly for VIB modules, no VIB name twice.
     public init(jsonBytes bytes: [UInt8]) throws {
         let s = "image profile"
-        guard bytes.count <= Self.maxSize else { throw ParseError(s, "file is \(bytes.count) bytes; the limit is \(Self.maxSize)", code: "profile.too-large") }
+        guard bytes.count <= Self.maxSize else { throw ParseError(s, "file is \(bytes.count) bytes; the limit is \(Self.maxSize)", code: .profileTooLarge) }
         if let format = Self.peekFormat(bytes), Self.outdatedFormats.contains(format) {
-            throw ParseError(s, "format \"\(format)\" is no longer accepted: it does not bind every file the bootloader loads; re-create the profile with `hostattest profile create` and sign it again", code: "profile.format-outdated")
+            throw ParseError(s, "format \"\(format)\" is no longer accepted: it does not bind every file the bootloader loads; re-create the profile with `hostattest profile create` and sign it again", code: .profileFormatOutdated)
         }
         let decoded: ImageProfile
         do {
             decoded = try JSONDecoder().decode(ImageProfile.self, from: Data(bytes))
         } catch let error as DecodingError {
-            throw ParseError(s, Self.describe(error), code: "profile.malformed")
+            throw ParseError(s, Self.describe(error), code: .profileMalformed)
         } catch {
-            throw ParseError(s, "not valid JSON: \(error.localizedDescription)", code: "profile.malformed")
+            throw ParseError(s, "not valid JSON: \(error.localizedDescription)", code: .profileMalformed)
         }
         guard decoded.format == Self.formatIdentifier else {
-            throw ParseError(s, "format is \"\(decoded.format)\", expected \"\(Self.formatIdentifier)\"", code: "profile.format")
+            throw ParseError(s, "format is \"\(decoded.format)\", expected \"\(Self.formatIdentifier)\"", code: .profileFormat)
         }
         func digest(_ hex: String, _ field: String) throws {
-            guard let d = Hex.decode(hex), d.count == 32 else { throw ParseError(s, "\(field) \"\(hex.prefix(80))\" is not a SHA-256 digest (64 hex digits)", code: "profile.malformed") }
+            guard let d = Hex.decode(hex), d.count == 32 else { throw ParseError(s, "\(field) \"\(hex.prefix(80))\" is not a SHA-256 digest (64 hex digits)", code: .profileMalformed) }
         }
         func path(_ p: String, _ field: String) throws {
-            do { try ImagePath.validate(p) } catch { throw ParseError(s, "\(field): \(error)", code: "profile.path-unsafe") }
+            do { try ImagePath.validate(p) } catch { throw ParseError(s, "\(field): \(error)", code: .profilePathUnsafe) }
         }
         try digest(decoded.bootloader.sha256, "bootloader.sha256")
         try digest(decoded.bootloader.authenticodeSHA256, "bootloader.authenticodeSHA256")
@@ -131,12 +131,12 @@ public struct ImageProfile: Sendable, Hashable, Codable {
         try path(decoded.bootConfig.path, "bootConfig.path")
         try path(decoded.kernel.path, "kernel.path")
         func size(_ n: Int, _ field: String) throws {
-            guard n >= 0 else { throw ParseError(s, "\(field) \(n) is negative", code: "profile.malformed") }
+            guard n >= 0 else { throw ParseError(s, "\(field) \(n) is negative", code: .profileMalformed) }
         }
         try size(decoded.bootloader.size, "bootloader.size")
         try size(decoded.kernel.size, "kernel.size")
         guard decoded.modules.count <= BootConfig.maxModules else {
-            throw ParseError(s, "\(decoded.modules.count) modules; the limit is \(BootConfig.maxModules)", code: "profile.malformed")
+            throw ParseError(s, "\(decoded.modules.count) modules; the limit is \(BootConfig.maxModules)", code: .profileMalformed)
         }
         var names = Set<String>()
         for (i, m) in decoded.modules.enumerated() {
@@ -145,11 +145,11 @@ public struct ImageProfile: Sendable, Hashable, Codable {
             try size(m.size, "modules[\(i)].size")
             let isVIB = ImagePath.isVIB(m.path)
             guard (m.kind == .vib) == isVIB, (m.vib != nil) == isVIB else {
-                throw ParseError(s, "modules[\(i)] \(m.path): kind \"\(m.kind.rawValue)\" does not fit the file (a module named *.vib is a VIB with a vib binding; anything else is a file)", code: "profile.module-kind")
+                throw ParseError(s, "modules[\(i)] \(m.path): kind \"\(m.kind.rawValue)\" does not fit the file (a module named *.vib is a VIB with a vib binding; anything else is a file)", code: .profileModuleKind)
             }
             if let v = m.vib {
                 try digest(v.descriptorSHA256, "modules[\(i)].vib.descriptorSHA256")
-                guard names.insert(v.name).inserted else { throw ParseError(s, "VIB \"\(v.name)\" is listed twice", code: "profile.duplicate-vib") }
+                guard names.insert(v.name).inserted else { throw ParseError(s, "VIB \"\(v.name)\" is listed twice", code: .profileDuplicateVib) }
             }
         }
         self = decoded

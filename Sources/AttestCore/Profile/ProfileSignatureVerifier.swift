@@ -41,19 +41,19 @@ public enum ProfileSignatureVerifier {
                               time: SignatureTimeRule = .signingTime, component: String) -> ProfileSignatureVerification {
         var report = VerificationReport()
         guard let sigBytes = signature, sigBytes.contains(where: { !$0.isASCIIWhitespace }) else {
-            report.fail("profile.unsigned", "the profile has no signature (.p7s)", component: component)
+            report.fail(.profileUnsigned, "the profile has no signature (.p7s)", component: component)
             return ProfileSignatureVerification(report: report)
         }
         let cms: DetachedCMSSignature
         do {
             cms = try DetachedCMSSignature(bytes: sigBytes)
         } catch {
-            let code = (error as? ParseError)?.code == "signature.too-many-certificates" ? "signature.too-many-certificates" : "profile.signature-invalid"
+            let code: VerificationCode = (error as? ParseError)?.code == .signatureTooManyCertificates ? .signatureTooManyCertificates : .profileSignatureInvalid
             report.fail(code, "the profile signature is not a CMS signature: \(error)", component: component)
             return ProfileSignatureVerification(report: report)
         }
         guard !trust.profile.isEmpty else {
-            report.fail("profile.no-trust-for-profiles",
+            report.fail(.profileNoTrustForProfiles,
                         "the trust configuration has no `profile` anchor, so no profile signer can be trusted (a trust.json made before the profile-signing role existed?): add \"profile\": [\"profile-ca.crt.pem\"] from a key chain made by `hostattest keys init` and sign the profile with its profile-signer",
                         component: component)
             return ProfileSignatureVerification(report: report)
@@ -70,28 +70,28 @@ public enum ProfileSignatureVerifier {
                 let elsewhere = ChainVerifier.verify(signer: signer, untrusted: others, anchors: trust.nonProfileAnchors,
                                                      time: .ignoreValidity, policy: .unrestricted, component: component)
                 if !trust.nonProfileAnchors.isEmpty && elsewhere.isValid {
-                    report.fail("profile.signer-wrong-role",
+                    report.fail(.profileSignerWrongRole,
                                 "signer \(signer.subject) belongs to another role of the trust configuration (its chain ends at \(elsewhere.chain.last?.subject ?? "?")); only a profile signer under a `profile` anchor may sign image profiles",
                                 component: component)
                 } else {
-                    report.fail("profile.signer-untrusted", "signer \(signer.subject) does not chain to a `profile` anchor", component: component)
+                    report.fail(.profileSignerUntrusted, "signer \(signer.subject) does not chain to a `profile` anchor", component: component)
                 }
             }
             if codes.contains(where: { SignerPolicy.usageCodes.contains($0) }) {
-                report.fail("profile.signer-not-profile-role", "signer \(signer.subject) was not issued for signing image profiles (see the usage findings)", component: component)
+                report.fail(.profileSignerNotProfileRole, "signer \(signer.subject) was not issued for signing image profiles (see the usage findings)", component: component)
             }
             if codes.contains(where: { $0.hasPrefix("signature.") }) {
-                report.fail("profile.signature-invalid", "the profile's signature does not verify", component: component)
+                report.fail(.profileSignatureInvalid, "the profile's signature does not verify", component: component)
             }
         } else {
-            report.fail("profile.signature-invalid", "the profile's signature does not verify", component: component)
+            report.fail(.profileSignatureInvalid, "the profile's signature does not verify", component: component)
         }
 
         if let signer = v.signer, revoked.isRevoked(signer) {
-            report.fail("profile.signer-revoked", "profile signer \(signer.subject) is revoked (dbx)", component: component)
+            report.fail(.profileSignerRevoked, "profile signer \(signer.subject) is revoked (dbx)", component: component)
         }
         for cert in v.verified?.chain.dropFirst() ?? [] where revoked.isRevoked(cert) {
-            report.fail("profile.signer-revoked", "certificate \(cert.subject) in the profile signer's chain is revoked (dbx)", component: component)
+            report.fail(.profileSignerRevoked, "certificate \(cert.subject) in the profile signer's chain is revoked (dbx)", component: component)
         }
         let verified = report.isValid ? v.verified.map(VerifiedProfileSignature.init(signature:)) : nil
         return ProfileSignatureVerification(report: report, verified: verified, signer: v.signer)

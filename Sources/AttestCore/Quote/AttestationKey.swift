@@ -33,17 +33,17 @@ public struct AttestationKey: Sendable {
         self.publicArea = publicArea
         switch publicArea.key {
         case .rsa(let parms, let modulus):
-            guard !modulus.isEmpty else { throw ParseError("TPMT_PUBLIC", "unique.rsa (the modulus) is empty", code: "parse.malformed") }
+            guard !modulus.isEmpty else { throw ParseError("TPMT_PUBLIC", "unique.rsa (the modulus) is empty", code: .parseMalformed) }
             do {
                 verifier = .rsa(try OpenSSLRSAPublicKey(modulus: modulus, exponent: parms.effectiveExponent))
             } catch {
-                throw ParseError("TPMT_PUBLIC", "RSA key rejected: \(error)", code: "parse.bad-key")
+                throw ParseError("TPMT_PUBLIC", "RSA key rejected: \(error)", code: .parseBadKey)
             }
         case .ecc(let parms, let point):
             func raw(_ size: Int) throws -> [UInt8] {
                 func pad(_ c: [UInt8]) throws -> [UInt8] {
                     let t = Array(c.drop { $0 == 0 })
-                    guard t.count <= size else { throw ParseError("TPMT_PUBLIC", "ECC coordinate longer than \(size) bytes", code: "parse.bad-key") }
+                    guard t.count <= size else { throw ParseError("TPMT_PUBLIC", "ECC coordinate longer than \(size) bytes", code: .parseBadKey) }
                     return [UInt8](repeating: 0, count: size - t.count) + t
                 }
                 return try pad(point.x) + pad(point.y)
@@ -54,12 +54,12 @@ public struct AttestationKey: Sendable {
                 case TPMECCCurve.nistP384: verifier = .p384(try P384.Signing.PublicKey(rawRepresentation: try raw(48)))
                 case TPMECCCurve.nistP521: verifier = .p521(try P521.Signing.PublicKey(rawRepresentation: try raw(66)))
                 default:
-                    throw ParseError("TPMT_PUBLIC", "ECC curve 0x\(String(parms.curveID, radix: 16)) is not supported", code: "parse.unknown-algorithm")
+                    throw ParseError("TPMT_PUBLIC", "ECC curve 0x\(String(parms.curveID, radix: 16)) is not supported", code: .parseUnknownAlgorithm)
                 }
             } catch let e as ParseError {
                 throw e
             } catch {
-                throw ParseError("TPMT_PUBLIC", "the ECC point is not on its curve: \(error)", code: "parse.bad-key")
+                throw ParseError("TPMT_PUBLIC", "the ECC point is not on its curve: \(error)", code: .parseBadKey)
             }
         }
     }
@@ -73,7 +73,7 @@ public struct AttestationKey: Sendable {
         do {
             verifier = .rsa(try OpenSSLRSAPublicKey(pem: pem))
         } catch {
-            throw ParseError("PEM public key", "not an EC (P-256/P-384/P-521) or RSA public key: \(error)", code: "parse.bad-key")
+            throw ParseError("PEM public key", "not an EC (P-256/P-384/P-521) or RSA public key: \(error)", code: .parseBadKey)
         }
     }
 
@@ -132,7 +132,7 @@ public struct AttestationKey: Sendable {
             case .p521: return split(try P521.Signing.ECDSASignature(derRepresentation: bytes).rawRepresentation, 66)
             case .rsa(let key):
                 guard bytes.count == (key.bits + 7) / 8 else {
-                    throw ParseError("plain signature", "\(bytes.count) bytes, an RSA \(key.bits) signature has \((key.bits + 7) / 8)", code: "parse.length")
+                    throw ParseError("plain signature", "\(bytes.count) bytes, an RSA \(key.bits) signature has \((key.bits + 7) / 8)", code: .parseLength)
                 }
                 if publicArea?.scheme.scheme == .rsapss { return TPMTSignature(.rsapss(hash: hash, sig: bytes)) }
                 return TPMTSignature(.rsassa(hash: hash, sig: bytes))
@@ -140,7 +140,7 @@ public struct AttestationKey: Sendable {
         } catch let e as ParseError {
             throw e
         } catch {
-            throw ParseError("plain signature", "not a DER ECDSA signature: \(error)", code: "parse.malformed")
+            throw ParseError("plain signature", "not a DER ECDSA signature: \(error)", code: .parseMalformed)
         }
     }
 

@@ -12,7 +12,7 @@ extension PCRValues {
         let countAt = r.position
         let bankCount = try r.u32le("pcrSelection.count")
         guard bankCount <= UInt32(TPMLimits.pcrBanks) else {
-            throw ParseError(name, at: countAt, "pcrSelection.count \(bankCount) exceeds \(TPMLimits.pcrBanks)", code: "parse.count")
+            throw ParseError(name, at: countAt, "pcrSelection.count \(bankCount) exceeds \(TPMLimits.pcrBanks)", code: .parseCount)
         }
         var selections: [TPMSPCRSelection] = []
         for i in 0..<TPMLimits.pcrBanks {
@@ -23,10 +23,10 @@ extension PCRValues {
             try r.skip(1, "pcrSelections[\(i)] padding")
             guard i < Int(bankCount) else { continue }
             guard let hash = DigestAlgorithm(tpmAlgorithmID: hashID) else {
-                throw ParseError(name, at: at, "pcrSelections[\(i)].hash 0x\(String(hashID, radix: 16)) is not a supported hash algorithm", code: "parse.unknown-algorithm")
+                throw ParseError(name, at: at, "pcrSelections[\(i)].hash 0x\(String(hashID, radix: 16)) is not a supported hash algorithm", code: .parseUnknownAlgorithm)
             }
             guard size <= TPMLimits.pcrSelectMax else {
-                throw ParseError(name, at: at + 2, "sizeofSelect \(size) exceeds PCR_SELECT_MAX (4)", code: "parse.length")
+                throw ParseError(name, at: at + 2, "sizeofSelect \(size) exceeds PCR_SELECT_MAX (4)", code: .parseLength)
             }
             selections.append(TPMSPCRSelection(hash: hash, pcrSelect: Array(select[0..<size])))
         }
@@ -35,14 +35,14 @@ extension PCRValues {
         let listCount = try r.u32le("pcrs.count")
         // tpm2-tools' tpm2_pcrs holds at most TPM2_MAX_PCRS (32) lists.
         guard listCount <= 32 else {
-            throw ParseError(name, at: listAt, "pcrs.count \(listCount) exceeds 32", code: "parse.count")
+            throw ParseError(name, at: listAt, "pcrs.count \(listCount) exceeds 32", code: .parseCount)
         }
         var digests: [[UInt8]] = []
         for l in 0..<Int(listCount) {
             let at = r.position
             let n = try r.u32le("pcrs[\(l)].count")
             guard n <= UInt32(TPMLimits.digestListMax) else {
-                throw ParseError(name, at: at, "pcrs[\(l)].count \(n) exceeds 8", code: "parse.count")
+                throw ParseError(name, at: at, "pcrs[\(l)].count \(n) exceeds 8", code: .parseCount)
             }
             for d in 0..<TPMLimits.digestListMax {
                 let dAt = r.position
@@ -50,7 +50,7 @@ extension PCRValues {
                 let buffer = try r.bytes(TPMLimits.digest, "pcrs[\(l)].digests[\(d)].buffer")
                 guard d < Int(n) else { continue }
                 guard size <= TPMLimits.digest else {
-                    throw ParseError(name, at: dAt, "digest size \(size) exceeds 64", code: "parse.length")
+                    throw ParseError(name, at: dAt, "digest size \(size) exceeds 64", code: .parseLength)
                 }
                 digests.append(Array(buffer[0..<size]))
             }
@@ -68,7 +68,7 @@ extension PCRValues {
     public init(tpm2ToolsValues bytes: [UInt8], selection: TPMLPCRSelection) throws {
         let expected = selection.selections.reduce(0) { $0 + $1.count * $1.hash.digestSize }
         guard bytes.count == expected else {
-            throw ParseError("tpm2-tools PCR file (values)", "has \(bytes.count) bytes, the selection \(selection.description) needs \(expected)", code: "parse.length")
+            throw ParseError("tpm2-tools PCR file (values)", "has \(bytes.count) bytes, the selection \(selection.description) needs \(expected)", code: .parseLength)
         }
         var digests: [[UInt8]] = []
         var offset = 0

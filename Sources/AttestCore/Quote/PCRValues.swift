@@ -23,7 +23,7 @@ public struct PCRValues: Sendable, Hashable {
     /// the bank's size per selected PCR.
     public init(selection: TPMLPCRSelection, digests: [[UInt8]]) throws {
         guard digests.count == selection.pcrCount else {
-            throw ParseError("PCR values", "\(digests.count) values given for \(selection.pcrCount) selected PCRs (\(selection.description))", code: "parse.count")
+            throw ParseError("PCR values", "\(digests.count) values given for \(selection.pcrCount) selected PCRs (\(selection.description))", code: .parseCount)
         }
         var out: [Value] = []
         out.reserveCapacity(digests.count)
@@ -32,7 +32,7 @@ public struct PCRValues: Sendable, Hashable {
             for index in bank.indices {
                 let d = digests[i]
                 guard d.count == bank.hash.digestSize else {
-                    throw ParseError("PCR values", "PCR \(bank.hash):\(index) value has \(d.count) bytes, a \(bank.hash) digest has \(bank.hash.digestSize)", code: "parse.length")
+                    throw ParseError("PCR values", "PCR \(bank.hash):\(index) value has \(d.count) bytes, a \(bank.hash) digest has \(bank.hash.digestSize)", code: .parseLength)
                 }
                 out.append(Value(algorithm: bank.hash, index: index, digest: d))
                 i += 1

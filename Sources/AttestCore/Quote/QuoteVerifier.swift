@@ -37,13 +37,13 @@ public struct QuoteVerifier: Sendable {
                 : "the attestation key's attribute check was turned off"
             let message = "\(why): nothing shows that it is restricted, fixedTPM, fixedParent and sensitiveDataOrigin, i.e. that a TPM made this quote; give the TPM2B_PUBLIC (tpm2_createak -u) to check them"
             if requireAKAttributes {
-                report.fail("ak.attributes-unchecked", message, component: "attestation key")
+                report.fail(.akAttributesUnchecked, message, component: "attestation key")
             } else {
-                report.warn("ak.attributes-unchecked", message, component: "attestation key")
+                report.warn(.akAttributesUnchecked, message, component: "attestation key")
             }
         }
         if !allowWeakAlgorithms, case .rsa(let key) = attestationKey.verifier, key.bits < Self.minimumRSABits {
-            report.fail("ak.weak-key", "the AK is RSA \(key.bits), below the \(Self.minimumRSABits)-bit minimum", component: "attestation key")
+            report.fail(.akWeakKey, "the AK is RSA \(key.bits), below the \(Self.minimumRSABits)-bit minimum", component: "attestation key")
         }
         keyReport = report
     }
@@ -62,17 +62,17 @@ public struct QuoteVerifier: Sendable {
         let hash = signature.hashAlg
 
         if hash == .sha1 && !allowWeakAlgorithms {
-            report.fail("quote.weak-hash", "the quote is signed over a SHA-1 digest; SHA-256 or stronger is required", component: "quote")
+            report.fail(.quoteWeakHash, "the quote is signed over a SHA-1 digest; SHA-256 or stronger is required", component: "quote")
         }
         if let problem = attestationKey.signatureProblem(signature, over: attest) {
-            report.fail("quote.signature-invalid", problem, component: "quote")
+            report.fail(.quoteSignatureInvalid, problem, component: "quote")
         } else {
             report.pass("signature valid")
         }
         if let area = attestationKey.publicArea, area.scheme.scheme != .null {
             let scheme = area.scheme
             report.check(scheme.scheme == signature.sigAlg && scheme.hashAlg == hash,
-                         pass: "signature scheme matches the AK's scheme", fail: "quote.signature-scheme-mismatch",
+                         pass: "signature scheme matches the AK's scheme", fail: .quoteSignatureSchemeMismatch,
                          "the signature uses \(signature.sigAlg)/\(hash) but the AK is restricted to \(scheme.scheme)/\(scheme.hashAlg.map(\.rawValue) ?? "-")",
                          component: "quote")
         }
@@ -81,12 +81,12 @@ public struct QuoteVerifier: Sendable {
         var typeIsQuote = false
         if attest.count >= 6 {
             let magic = UInt32(attest[0]) << 24 | UInt32(attest[1]) << 16 | UInt32(attest[2]) << 8 | UInt32(attest[3])
-            report.check(magic == TPM_GENERATED_VALUE, pass: "magic is TPM_GENERATED_VALUE", fail: "quote.bad-magic",
+            report.check(magic == TPM_GENERATED_VALUE, pass: "magic is TPM_GENERATED_VALUE", fail: .quoteBadMagic,
                          "magic is 0x\(String(magic, radix: 16)), not TPM_GENERATED_VALUE 0xff544347: the TPM did not generate this structure",
                          component: "quote")
             let type = UInt16(attest[4]) << 8 | UInt16(attest[5])
             typeIsQuote = type == TPMST.attestQuote
-            report.check(typeIsQuote, pass: "type is TPM_ST_ATTEST_QUOTE", fail: "quote.wrong-type",
+            report.check(typeIsQuote, pass: "type is TPM_ST_ATTEST_QUOTE", fail: .quoteWrongType,
                          "type is 0x\(String(type, radix: 16)), not TPM_ST_ATTEST_QUOTE 0x8018", component: "quote")
         }
 
@@ -95,7 +95,7 @@ public struct QuoteVerifier: Sendable {
             parsed = try TPMSAttest(bytes: attest, requireMagic: false)
         } catch {
             if typeIsQuote || attest.count < 6 {
-                report.fail("quote.malformed", "the TPMS_ATTEST does not parse: \(error)", component: "quote")
+                report.fail(.quoteMalformed, "the TPMS_ATTEST does not parse: \(error)", component: "quote")
             }
             return QuoteVerification(report: report, verified: nil)
         }
@@ -104,15 +104,15 @@ public struct QuoteVerifier: Sendable {
         }
 
         if nonce.isEmpty {
-            report.fail("nonce.empty", "no nonce was given, so the quote's freshness cannot be checked", component: "nonce")
+            report.fail(.nonceEmpty, "no nonce was given, so the quote's freshness cannot be checked", component: "nonce")
         } else if ConstantTime.equal(parsed.extraData, nonce) {
             report.pass("nonce matches")
         } else {
-            report.fail("nonce.mismatch", "the quote's extraData is \(parsed.extraData.hex), the expected nonce is \(nonce.hex)", component: "nonce")
+            report.fail(.nonceMismatch, "the quote's extraData is \(parsed.extraData.hex), the expected nonce is \(nonce.hex)", component: "nonce")
         }
 
         report.check(info.pcrSelect.selectsSame(as: pcrs.selection), pass: "PCR selection matches",
-                     fail: "quote.pcr-selection-mismatch",
+                     fail: .quotePcrSelectionMismatch,
                      "the quote covers \(info.pcrSelect.description) but the PCR values given are for \(pcrs.selection.description)",
                      component: "PCRs")
 
@@ -122,7 +122,7 @@ public struct QuoteVerifier: Sendable {
         if ConstantTime.equal(digest, info.pcrDigest) {
             report.pass("pcrDigest matches the PCR values")
         } else {
-            report.fail("quote.pcr-digest-mismatch",
+            report.fail(.quotePcrDigestMismatch,
                         "the quote's pcrDigest is \(info.pcrDigest.hex) but the \(hash) digest of the given PCR values is \(digest.hex)",
                         component: "PCRs")
         }

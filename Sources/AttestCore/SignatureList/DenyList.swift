@@ -71,7 +71,7 @@ public struct DenyList: Sendable, Hashable {
             if var block = pem {
                 if line.hasPrefix("-----END CERTIFICATE-----") {
                     guard let der = Data(base64Encoded: block.joined()), !der.isEmpty else {
-                        throw ParseError(s, "line \(number): the PEM certificate block is not valid base64", code: "dbx.bad-entry")
+                        throw ParseError(s, "line \(number): the PEM certificate block is not valid base64", code: .dbxBadEntry)
                     }
                     certificates.append(Array(der))
                     pem = nil
@@ -86,12 +86,12 @@ public struct DenyList: Sendable, Hashable {
             let token = String(line.split(separator: "#", maxSplits: 1)[0]).trimmingCharacters(in: .whitespaces)
             guard let value = Hex.decode(token),
                   let algorithm = DigestAlgorithm.allCases.first(where: { $0.digestSize == value.count }) else {
-                throw ParseError(s, "line \(number): '\(token.prefix(40))' is neither a hex SHA-1/256/384/512 digest nor a PEM certificate", code: "dbx.bad-entry")
+                throw ParseError(s, "line \(number): '\(token.prefix(40))' is neither a hex SHA-1/256/384/512 digest nor a PEM certificate", code: .dbxBadEntry)
             }
             digests.append(Digest(algorithm: algorithm, value: value))
         }
         guard pem == nil else {
-            throw ParseError(s, "a PEM certificate block has no END line", code: "dbx.bad-entry")
+            throw ParseError(s, "a PEM certificate block has no END line", code: .dbxBadEntry)
         }
         self.init(digests: digests, certificates: certificates)
     }

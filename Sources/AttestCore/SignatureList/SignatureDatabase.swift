@@ -24,7 +24,7 @@ public struct SignatureDatabase: Sendable, Hashable {
             return
         }
         guard bytes.count >= 4 else {
-            throw ParseError("EFI_SIGNATURE_LIST", at: 0, "truncated: \(bytes.count) bytes", code: "parse.truncated")
+            throw ParseError("EFI_SIGNATURE_LIST", at: 0, "truncated: \(bytes.count) bytes", code: .parseTruncated)
         }
         let attributes = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
         // Rethrow the error of the efivarfs interpretation when both fail (it names offsets in the file).
@@ -36,7 +36,7 @@ public struct SignatureDatabase: Sendable, Hashable {
         var lists: [EFISignatureList] = []
         var offset = 0
         guard !bytes.isEmpty else {
-            throw ParseError("EFI_SIGNATURE_LIST", at: base, "no signature lists", code: "parse.truncated")
+            throw ParseError("EFI_SIGNATURE_LIST", at: base, "no signature lists", code: .parseTruncated)
         }
         while offset < bytes.count {
             let (list, size) = try EFISignatureList.parse(bytes, at: offset, base: base)
@@ -101,20 +101,20 @@ public struct EFISignatureList: Sendable, Hashable {
         let headerSize = Int(try r.u32le("SignatureHeaderSize"))
         let signatureSize = Int(try r.u32le("SignatureSize"))
         guard listSize >= 28, listSize <= bytes.count - offset else {
-            throw ParseError(s, at: base + offset + 16, "SignatureListSize \(listSize) is below 28 or runs past the \(bytes.count - offset) remaining bytes", code: "parse.length")
+            throw ParseError(s, at: base + offset + 16, "SignatureListSize \(listSize) is below 28 or runs past the \(bytes.count - offset) remaining bytes", code: .parseLength)
         }
         guard headerSize <= listSize - 28 else {
-            throw ParseError(s, at: base + offset + 20, "SignatureHeaderSize \(headerSize) does not fit in SignatureListSize \(listSize)", code: "parse.length")
+            throw ParseError(s, at: base + offset + 20, "SignatureHeaderSize \(headerSize) does not fit in SignatureListSize \(listSize)", code: .parseLength)
         }
         guard signatureSize >= 16 else {
-            throw ParseError(s, at: base + offset + 24, "SignatureSize \(signatureSize) is smaller than the 16-byte SignatureOwner", code: "parse.length")
+            throw ParseError(s, at: base + offset + 24, "SignatureSize \(signatureSize) is smaller than the 16-byte SignatureOwner", code: .parseLength)
         }
         let body = listSize - 28 - headerSize
         guard body % signatureSize == 0 else {
-            throw ParseError(s, at: base + offset + 24, "\(body) bytes of signatures are not a multiple of SignatureSize \(signatureSize)", code: "parse.length")
+            throw ParseError(s, at: base + offset + 24, "\(body) bytes of signatures are not a multiple of SignatureSize \(signatureSize)", code: .parseLength)
         }
         if let expected = type.fixedDataSize, signatureSize != 16 + expected {
-            throw ParseError(s, at: base + offset + 24, "SignatureSize \(signatureSize) is wrong for \(type.name ?? type.description) (expected \(16 + expected))", code: "parse.length")
+            throw ParseError(s, at: base + offset + 24, "SignatureSize \(signatureSize) is wrong for \(type.name ?? type.description) (expected \(16 + expected))", code: .parseLength)
         }
         r = ByteReader(bytes[(offset + 28)..<(offset + listSize)], structure: s, baseOffset: base + offset + 28)
         let header = try r.bytes(headerSize, "SignatureHeader")

@@ -67,7 +67,7 @@ public struct ByteReader: Sendable {
     /// Reads a length-prefixed field whose length is an untrusted integer.
     public mutating func bytes<I: BinaryInteger>(count: I, _ field: String) throws -> [UInt8] {
         guard let n = Int(exactly: count) else {
-            throw ParseError(structure, at: position, "\(field) length \(count) is out of range", code: "parse.length")
+            throw ParseError(structure, at: position, "\(field) length \(count) is out of range", code: .parseLength)
         }
         return try bytes(n, field)
     }
@@ -85,7 +85,7 @@ public struct ByteReader: Sendable {
     /// Throws unless every byte was consumed.
     public func expectEnd(_ what: String = "data") throws {
         guard isAtEnd else {
-            throw ParseError(structure, at: position, "\(remaining) unexpected trailing bytes after \(what)", code: "parse.trailing-data")
+            throw ParseError(structure, at: position, "\(remaining) unexpected trailing bytes after \(what)", code: .parseTrailingData)
         }
     }
 }

@@ -4,12 +4,12 @@
 /// `pcr.replay-mismatch`, `vib.acceptance-below-host`, …); `message` is a human sentence that names the
 /// component and, for digest mismatches, the expected and the actual value.
 public struct Finding: Sendable, Hashable, Codable, CustomStringConvertible {
-    public var code: String
+    public var code: VerificationCode
     public var message: String
     /// The component the finding is about (a file, a VIB name, a PCR), when there is one.
     public var component: String?
 
-    public init(_ code: String, _ message: String, component: String? = nil) {
+    public init(_ code: VerificationCode, _ message: String, component: String? = nil) {
         self.code = code
         self.message = message
         self.component = component
@@ -52,19 +52,19 @@ public struct VerificationReport: Sendable, Hashable, Codable {
 
     public var isValid: Bool { failures.isEmpty }
 
-    public mutating func fail(_ code: String, _ message: String, component: String? = nil) {
+    public mutating func fail(_ code: VerificationCode, _ message: String, component: String? = nil) {
         failures.append(Finding(code, message, component: component))
     }
 
     public mutating func pass(_ check: String) { passed.append(check) }
 
     /// Records a finding that is reported but does not fail the verification.
-    public mutating func warn(_ code: String, _ message: String, component: String? = nil) {
+    public mutating func warn(_ code: VerificationCode, _ message: String, component: String? = nil) {
         warnings.append(Finding(code, message, component: component))
     }
 
     /// Records a pass or a failure depending on `condition`.
-    public mutating func check(_ condition: Bool, pass: @autoclosure () -> String, fail code: String, _ message: @autoclosure () -> String, component: String? = nil) {
+    public mutating func check(_ condition: Bool, pass: @autoclosure () -> String, fail code: VerificationCode, _ message: @autoclosure () -> String, component: String? = nil) {
         if condition { passed.append(pass()) } else { failures.append(Finding(code, message(), component: component)) }
     }
 

@@ -18,7 +18,7 @@ public enum PEM {
     /// a block without its END line or with bad base64 is an error.
     public static func blocks(in bytes: [UInt8], structure: String = "PEM") throws -> [Block] {
         guard let text = String(bytes: bytes, encoding: .utf8) else {
-            throw ParseError(structure, "not UTF-8 text", code: "pem.malformed")
+            throw ParseError(structure, "not UTF-8 text", code: .pemMalformed)
         }
         var result: [Block] = []
         var current: (label: String, body: String)? = nil
@@ -31,10 +31,10 @@ public enum PEM {
             } else if line.hasPrefix("-----END ") {
                 let label = String(line.dropFirst(9).dropLast(5))
                 guard label == current!.label else {
-                    throw ParseError(structure, "line \(number + 1): END \(label) does not match BEGIN \(current!.label)", code: "pem.malformed")
+                    throw ParseError(structure, "line \(number + 1): END \(label) does not match BEGIN \(current!.label)", code: .pemMalformed)
                 }
                 guard let der = Data(base64Encoded: current!.body), !der.isEmpty else {
-                    throw ParseError(structure, "line \(number + 1): block \(label) is not valid base64", code: "pem.malformed")
+                    throw ParseError(structure, "line \(number + 1): block \(label) is not valid base64", code: .pemMalformed)
                 }
                 result.append(Block(label: label, der: Array(der)))
                 current = nil
@@ -43,7 +43,7 @@ public enum PEM {
             }
         }
         if let current {
-            throw ParseError(structure, "block \(current.label) has no END line", code: "pem.malformed")
+            throw ParseError(structure, "block \(current.label) has no END line", code: .pemMalformed)
         }
         return result
     }

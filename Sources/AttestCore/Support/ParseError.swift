@@ -10,9 +10,9 @@ public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong, as a sentence fragment.
     public var problem: String
     /// A stable machine code (`parse.truncated`, `parse.bad-magic`, …).
-    public var code: String
+    public var code: VerificationCode
 
-    public init(_ structure: String, at offset: Int? = nil, _ problem: String, code: String = "parse.malformed") {
+    public init(_ structure: String, at offset: Int? = nil, _ problem: String, code: VerificationCode = .parseMalformed) {
         self.structure = structure
         self.offset = offset
         self.problem = problem
@@ -28,6 +28,6 @@ public struct ParseError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// The data ended before a field could be read.
     public static func truncated(_ structure: String, at offset: Int, field: String, need: Int, have: Int) -> ParseError {
-        ParseError(structure, at: offset, "truncated: \(field) needs \(need) bytes but only \(have) remain", code: "parse.truncated")
+        ParseError(structure, at: offset, "truncated: \(field) needs \(need) bytes but only \(have) remain", code: .parseTruncated)
     }
 }

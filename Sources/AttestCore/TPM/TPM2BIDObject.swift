@@ -27,7 +27,7 @@ public struct TPM2BIDObject: Sendable, Hashable, TPMMarshallable {
         integrityHMAC = try ir.tpm2b("integrityHMAC", max: TPMLimits.digest)
         // encIdentity: a TPM2B_DIGEST's size (2) plus at least one byte, at most 2 + 64.
         guard ir.remaining >= 2, ir.remaining <= 2 + TPMLimits.digest else {
-            throw ParseError("TPMS_ID_OBJECT", at: ir.position, "encIdentity has \(ir.remaining) bytes, expected 2...\(2 + TPMLimits.digest)", code: "parse.length")
+            throw ParseError("TPMS_ID_OBJECT", at: ir.position, "encIdentity has \(ir.remaining) bytes, expected 2...\(2 + TPMLimits.digest)", code: .parseLength)
         }
         encIdentity = try ir.bytes(ir.remaining, "encIdentity")
     }

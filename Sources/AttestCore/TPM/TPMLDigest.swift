@@ -15,7 +15,7 @@ public struct TPMLDigest: Sendable, Hashable, TPMMarshallable {
         let at = r.position
         let count = try r.u32be("count")
         guard count <= UInt32(TPMLimits.digestListMax) else {
-            throw ParseError(r.structure, at: at, "count \(count) exceeds the maximum \(TPMLimits.digestListMax)", code: "parse.count")
+            throw ParseError(r.structure, at: at, "count \(count) exceeds the maximum \(TPMLimits.digestListMax)", code: .parseCount)
         }
         var list: [[UInt8]] = []
         list.reserveCapacity(Int(count))

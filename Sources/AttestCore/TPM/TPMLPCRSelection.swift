@@ -15,7 +15,7 @@ public struct TPMLPCRSelection: Sendable, Hashable, TPMMarshallable {
         let at = r.position
         let count = try r.u32be("count")
         guard count <= UInt32(TPMLimits.pcrBanks) else {
-            throw ParseError(r.structure, at: at, "count \(count) exceeds HASH_COUNT (\(TPMLimits.pcrBanks))", code: "parse.count")
+            throw ParseError(r.structure, at: at, "count \(count) exceeds HASH_COUNT (\(TPMLimits.pcrBanks))", code: .parseCount)
         }
         var list: [TPMSPCRSelection] = []
         list.reserveCapacity(Int(count))

@@ -43,10 +43,10 @@ extension ByteReader {
         let at = position
         let size = Int(try u16be("\(field).size"))
         guard size <= max else {
-            throw ParseError(structure, at: at, "\(field).size \(size) exceeds the maximum \(max)", code: "parse.length")
+            throw ParseError(structure, at: at, "\(field).size \(size) exceeds the maximum \(max)", code: .parseLength)
         }
         guard size <= remaining else {
-            throw ParseError(structure, at: at, "\(field).size \(size) runs past the end of the data (\(remaining) bytes remain)", code: "parse.length")
+            throw ParseError(structure, at: at, "\(field).size \(size) runs past the end of the data (\(remaining) bytes remain)", code: .parseLength)
         }
         return try bytes(size, field)
     }
@@ -59,13 +59,13 @@ extension ByteReader {
         let at = position
         let raw = try u16be(field)
         guard let alg = DigestAlgorithm(tpmAlgorithmID: raw) else {
-            throw ParseError(structure, at: at, "\(field) 0x\(String(raw, radix: 16)) is not a supported hash algorithm", code: "parse.unknown-algorithm")
+            throw ParseError(structure, at: at, "\(field) 0x\(String(raw, radix: 16)) is not a supported hash algorithm", code: .parseUnknownAlgorithm)
         }
         return alg
     }
 
     func unknownAlgorithm(_ field: String, _ alg: TPMAlgorithmID, at: Int) -> ParseError {
-        ParseError(structure, at: at, "\(field) \(alg) is not a supported algorithm here", code: "parse.unknown-algorithm")
+        ParseError(structure, at: at, "\(field) \(alg) is not a supported algorithm here", code: .parseUnknownAlgorithm)
     }
 }
 

@@ -36,12 +36,12 @@ public struct TPMSAttest: Sendable, Hashable, TPMMarshallable {
         var r = ByteReader(bytes, structure: "TPMS_ATTEST")
         magic = try r.u32be("magic")
         if requireMagic && magic != TPM_GENERATED_VALUE {
-            throw ParseError("TPMS_ATTEST", at: 0, "magic 0x\(String(magic, radix: 16)) is not TPM_GENERATED_VALUE (0xff544347)", code: "parse.bad-magic")
+            throw ParseError("TPMS_ATTEST", at: 0, "magic 0x\(String(magic, radix: 16)) is not TPM_GENERATED_VALUE (0xff544347)", code: .parseBadMagic)
         }
         let typeAt = r.position
         let type = try r.u16be("type")
         guard type == TPMST.attestQuote || type == TPMST.attestCertify else {
-            throw ParseError("TPMS_ATTEST", at: typeAt, "type 0x\(String(type, radix: 16)) is not TPM_ST_ATTEST_QUOTE or TPM_ST_ATTEST_CERTIFY", code: "parse.wrong-type")
+            throw ParseError("TPMS_ATTEST", at: typeAt, "type 0x\(String(type, radix: 16)) is not TPM_ST_ATTEST_QUOTE or TPM_ST_ATTEST_CERTIFY", code: .parseWrongType)
         }
         qualifiedSigner = try r.tpm2b("qualifiedSigner", max: TPMLimits.name)
         extraData = try r.tpm2b("extraData", max: TPMLimits.data)
@@ -74,7 +74,7 @@ public struct TPMSAttest: Sendable, Hashable, TPMMarshallable {
     public static func pcrSelection(ofQuote bytes: [UInt8]) throws -> TPMLPCRSelection {
         let a = try TPMSAttest(bytes: unwrapTPM2B(bytes), requireMagic: false)
         guard let info = a.quoteInfo else {
-            throw ParseError("TPMS_ATTEST", at: 4, "type 0x\(String(a.type, radix: 16)) is not TPM_ST_ATTEST_QUOTE", code: "parse.wrong-type")
+            throw ParseError("TPMS_ATTEST", at: 4, "type 0x\(String(a.type, radix: 16)) is not TPM_ST_ATTEST_QUOTE", code: .parseWrongType)
         }
         return info.pcrSelect
     }

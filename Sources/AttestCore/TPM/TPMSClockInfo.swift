@@ -20,7 +20,7 @@ public struct TPMSClockInfo: Sendable, Hashable, Codable, TPMMarshallable {
         restartCount = try r.u32be("restartCount")
         let at = r.position
         let s = try r.u8("safe")
-        guard s <= 1 else { throw ParseError(r.structure, at: at, "safe \(s) is not a TPMI_YES_NO (0 or 1)", code: "parse.malformed") }
+        guard s <= 1 else { throw ParseError(r.structure, at: at, "safe \(s) is not a TPMI_YES_NO (0 or 1)", code: .parseMalformed) }
         safe = s == 1
     }
 

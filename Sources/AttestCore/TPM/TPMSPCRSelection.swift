@@ -54,7 +54,7 @@ public struct TPMSPCRSelection: Sendable, Hashable, TPMMarshallable {
         let at = r.position
         let size = Int(try r.u8("sizeofSelect"))
         guard size <= TPMLimits.pcrSelectMax else {
-            throw ParseError(r.structure, at: at, "sizeofSelect \(size) exceeds PCR_SELECT_MAX (\(TPMLimits.pcrSelectMax))", code: "parse.length")
+            throw ParseError(r.structure, at: at, "sizeofSelect \(size) exceeds PCR_SELECT_MAX (\(TPMLimits.pcrSelectMax))", code: .parseLength)
         }
         pcrSelect = try r.bytes(size, "pcrSelect")
     }

@@ -46,7 +46,7 @@ public struct TPMTPublic: Sendable, Hashable, TPMMarshallable {
         let attrAt = r.position
         objectAttributes = TPMAObject(rawValue: try r.u32be("objectAttributes"))
         guard objectAttributes.isDisjoint(with: .reserved) else {
-            throw ParseError(r.structure, at: attrAt, "objectAttributes 0x\(String(objectAttributes.rawValue, radix: 16)) sets reserved bits", code: "parse.malformed")
+            throw ParseError(r.structure, at: attrAt, "objectAttributes 0x\(String(objectAttributes.rawValue, radix: 16)) sets reserved bits", code: .parseMalformed)
         }
         authPolicy = try r.tpm2b("authPolicy", max: TPMLimits.digest)
         let symmetric = try TPMTSymDefObject(from: &r)

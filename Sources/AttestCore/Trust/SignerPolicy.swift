@@ -68,9 +68,9 @@ public struct SignerPolicy: Sendable, Hashable, CustomStringConvertible {
     public var description: String { name }
 
     /// Every code ``check(_:component:)`` can report.
-    public static let usageCodes: Set<String> = [
-        "chain.not-digital-signature", "chain.key-usage-missing", "chain.not-code-signing", "chain.eku-missing",
-        "chain.not-profile-signing", "chain.signer-is-ca", "chain.usage-unreadable",
+    public static let usageCodes: Set<VerificationCode> = [
+        .chainNotDigitalSignature, .chainKeyUsageMissing, .chainNotCodeSigning, .chainEkuMissing,
+        .chainNotProfileSigning, .chainSignerIsCa, .chainUsageUnreadable,
     ]
 
     /// Checks `signer` against the policy; every violated rule is its own finding.
@@ -81,15 +81,15 @@ public struct SignerPolicy: Sendable, Hashable, CustomStringConvertible {
         do {
             usages = try SignerUsages(signer)
         } catch {
-            report.fail("chain.usage-unreadable", "\(who) has extensions that cannot be decoded (\(error))", component: component)
+            report.fail(.chainUsageUnreadable, "\(who) has extensions that cannot be decoded (\(error))", component: component)
             return report
         }
         if usage != nil || extensionsRequired {
             switch usages.digitalSignature {
             case .some(false):
-                report.fail("chain.not-digital-signature", "\(who) has a key usage that does not allow digital signatures (\(usages.keyUsageText))", component: component)
+                report.fail(.chainNotDigitalSignature, "\(who) has a key usage that does not allow digital signatures (\(usages.keyUsageText))", component: component)
             case .none where extensionsRequired:
-                report.fail("chain.key-usage-missing", "\(who) has no key usage extension; digitalSignature is required", component: component)
+                report.fail(.chainKeyUsageMissing, "\(who) has no key usage extension; digitalSignature is required", component: component)
             default: break
             }
         }
@@ -98,19 +98,19 @@ public struct SignerPolicy: Sendable, Hashable, CustomStringConvertible {
             if let ekus = usages.extendedKeyUsages {
                 let ok = ekus.contains(SignerUsages.codeSigning) || (!extensionsRequired && ekus.contains(SignerUsages.anyUsage))
                 if !ok {
-                    report.fail("chain.not-code-signing", "\(who) has an extended key usage that does not allow code signing (\(usages.ekuText))", component: component)
+                    report.fail(.chainNotCodeSigning, "\(who) has an extended key usage that does not allow code signing (\(usages.ekuText))", component: component)
                 }
             } else if extensionsRequired {
-                report.fail("chain.eku-missing", "\(who) has no extended key usage extension; codeSigning is required", component: component)
+                report.fail(.chainEkuMissing, "\(who) has no extended key usage extension; codeSigning is required", component: component)
             }
         case .profileSigning:
             if !(usages.extendedKeyUsages ?? []).contains(Self.profileSigningOID) {
-                report.fail("chain.not-profile-signing", "\(who) lacks the image-profile-signing extended key usage \(Self.profileSigningOID) (has \(usages.ekuText)); only a profile signer may sign image profiles", component: component)
+                report.fail(.chainNotProfileSigning, "\(who) lacks the image-profile-signing extended key usage \(Self.profileSigningOID) (has \(usages.ekuText)); only a profile signer may sign image profiles", component: component)
             }
         case nil: break
         }
         if !signerMayBeCA && signer.isCA {
-            report.fail("chain.signer-is-ca", "\(who) is a CA certificate; only end-entity (CA:FALSE) certificates may sign here", component: component)
+            report.fail(.chainSignerIsCa, "\(who) is a CA certificate; only end-entity (CA:FALSE) certificates may sign here", component: component)
         }
         if report.isValid, usage != nil { report.pass("\(name) usage of \(signer.subject)") }
         return report

@@ -75,42 +75,42 @@ public struct TrustFile: Sendable, Hashable, Codable {
     /// Parses and checks a trust file: the format identifier, no unknown keys (a misspelt role
     /// must not silently trust nothing), at least one role, and plain relative or absolute paths.
     public init(jsonData bytes: [UInt8]) throws {
-        guard bytes.count <= 1 << 20 else { throw ParseError("trust.json", "larger than 1 MiB", code: "trust.malformed") }
+        guard bytes.count <= 1 << 20 else { throw ParseError("trust.json", "larger than 1 MiB", code: .trustMalformed) }
         let object: Any
         do {
             object = try JSONSerialization.jsonObject(with: Data(bytes))
         } catch {
-            throw ParseError("trust.json", "not valid JSON (\(error.localizedDescription))", code: "trust.malformed")
+            throw ParseError("trust.json", "not valid JSON (\(error.localizedDescription))", code: .trustMalformed)
         }
         guard let dict = object as? [String: Any] else {
-            throw ParseError("trust.json", "top level must be a JSON object", code: "trust.malformed")
+            throw ParseError("trust.json", "top level must be a JSON object", code: .trustMalformed)
         }
         let unknown = Set(dict.keys).subtracting(Self.topLevelKeys)
         guard unknown.isEmpty else {
-            throw ParseError("trust.json", "unknown key(s) \(unknown.sorted().joined(separator: ", ")); allowed: \(Self.topLevelKeys.sorted().joined(separator: ", "))", code: "trust.malformed")
+            throw ParseError("trust.json", "unknown key(s) \(unknown.sorted().joined(separator: ", ")); allowed: \(Self.topLevelKeys.sorted().joined(separator: ", "))", code: .trustMalformed)
         }
         if let vib = dict["vib"] as? [String: Any] {
             let unknownVIB = Set(vib.keys).subtracting(Self.vibKeys)
             guard unknownVIB.isEmpty else {
-                throw ParseError("trust.json", "unknown key(s) in vib: \(unknownVIB.sorted().joined(separator: ", "))", code: "trust.malformed")
+                throw ParseError("trust.json", "unknown key(s) in vib: \(unknownVIB.sorted().joined(separator: ", "))", code: .trustMalformed)
             }
         }
         do {
             self = try JSONDecoder().decode(TrustFile.self, from: Data(bytes))
         } catch let DecodingError.typeMismatch(_, context), let DecodingError.valueNotFound(_, context) {
             let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw ParseError("trust.json", "\(path): \(context.debugDescription)", code: "trust.malformed")
+            throw ParseError("trust.json", "\(path): \(context.debugDescription)", code: .trustMalformed)
         } catch {
-            throw ParseError("trust.json", "\(error)", code: "trust.malformed")
+            throw ParseError("trust.json", "\(error)", code: .trustMalformed)
         }
         guard format == Self.formatIdentifier else {
-            throw ParseError("trust.json", "format is \"\(format)\", expected \"\(Self.formatIdentifier)\"", code: "trust.malformed")
+            throw ParseError("trust.json", "format is \"\(format)\", expected \"\(Self.formatIdentifier)\"", code: .trustMalformed)
         }
         guard !allFiles.isEmpty else {
-            throw ParseError("trust.json", "names no certificate for any role", code: "trust.malformed")
+            throw ParseError("trust.json", "names no certificate for any role", code: .trustMalformed)
         }
         for file in allFiles + (dbx ?? []) where file.isEmpty || file.contains("\0") {
-            throw ParseError("trust.json", "empty or invalid file name", code: "trust.malformed")
+            throw ParseError("trust.json", "empty or invalid file name", code: .trustMalformed)
         }
     }
 

@@ -21,11 +21,11 @@ public struct StrictXMLParser {
     /// (e.g. `descriptor.xml`).
     public static func parse(_ bytes: [UInt8], structure: String = "XML document") throws -> StrictXMLElement {
         guard bytes.count <= maxSize else {
-            throw ParseError(structure, "document is \(bytes.count) bytes; the limit is \(maxSize)", code: "xml.too-large")
+            throw ParseError(structure, "document is \(bytes.count) bytes; the limit is \(maxSize)", code: .xmlTooLarge)
         }
         try refuseDeclarations(bytes, structure: structure)
         guard String(validating: bytes, as: UTF8.self) != nil else {
-            throw ParseError(structure, "document is not valid UTF-8", code: "xml.encoding")
+            throw ParseError(structure, "document is not valid UTF-8", code: .xmlEncoding)
         }
         var p = StrictXMLParser(b: bytes, structure: structure)
         return try p.document()
@@ -39,7 +39,7 @@ public struct StrictXMLParser {
             if bytes[k] == UInt8(ascii: "<") && bytes[k + 1] == UInt8(ascii: "!") {
                 let rest = bytes[(k + 2)...]
                 if !rest.starts(with: Array("--".utf8)) && !rest.starts(with: Array("[CDATA[".utf8)) {
-                    throw ParseError(structure, at: k, "DOCTYPE and entity declarations are not allowed", code: "xml.doctype")
+                    throw ParseError(structure, at: k, "DOCTYPE and entity declarations are not allowed", code: .xmlDoctype)
                 }
             }
             k += 1
@@ -49,7 +49,7 @@ public struct StrictXMLParser {
         for keyword in ["<!DOCTYPE", "<!ENTITY"] {
             let kw = Array(keyword.utf8)
             if let at = firstIndex(of: kw, in: bytes, caseInsensitive: true) {
-                throw ParseError(structure, at: at, "DOCTYPE and entity declarations are not allowed", code: "xml.doctype")
+                throw ParseError(structure, at: at, "DOCTYPE and entity declarations are not allowed", code: .xmlDoctype)
             }
         }
     }
@@ -74,7 +74,7 @@ public struct StrictXMLParser {
     }
 
     private func fail(_ problem: String, at offset: Int? = nil) -> ParseError {
-        ParseError(structure, at: offset ?? i, problem, code: "xml.malformed")
+        ParseError(structure, at: offset ?? i, problem, code: .xmlMalformed)
     }
 
     private var atEnd: Bool { i >= b.count }

@@ -27,21 +27,21 @@ public struct VIB: Sendable {
         guard m.count >= 2, m[0].name == "descriptor.xml", m[1].name == "sig.pkcs7" else {
             let names = m.prefix(3).map(\.name).joined(separator: ", ")
             throw ParseError("VIB", at: m.first?.headerOffset ?? 8,
-                             "members must start with descriptor.xml, sig.pkcs7 (found: \(names.isEmpty ? "none" : names))", code: "vib.structure")
+                             "members must start with descriptor.xml, sig.pkcs7 (found: \(names.isEmpty ? "none" : names))", code: .vibStructure)
         }
         guard m.count <= VIBDescriptor.maxPayloads + 2 else {
             throw ParseError("VIB", at: m[VIBDescriptor.maxPayloads + 2].headerOffset,
-                             "the archive has \(m.count) members; at most \(VIBDescriptor.maxPayloads) payloads besides descriptor.xml and sig.pkcs7 are accepted", code: "vib.too-many-members")
+                             "the archive has \(m.count) members; at most \(VIBDescriptor.maxPayloads) payloads besides descriptor.xml and sig.pkcs7 are accepted", code: .vibTooManyMembers)
         }
         var names = Set<String>()
         for member in m where !names.insert(member.name).inserted {
-            throw ParseError("VIB", at: member.headerOffset, "duplicate member \"\(member.name)\"", code: "vib.structure")
+            throw ParseError("VIB", at: member.headerOffset, "duplicate member \"\(member.name)\"", code: .vibStructure)
         }
         guard m[0].size <= VIBDescriptor.maxSize else {
-            throw ParseError("descriptor.xml", "member is \(m[0].size) bytes; the limit is \(VIBDescriptor.maxSize)", code: "xml.too-large")
+            throw ParseError("descriptor.xml", "member is \(m[0].size) bytes; the limit is \(VIBDescriptor.maxSize)", code: .xmlTooLarge)
         }
         guard m[1].size <= 1 << 20 else {
-            throw ParseError("sig.pkcs7", "member is \(m[1].size) bytes; the limit is 1 MiB", code: "vib.structure")
+            throw ParseError("sig.pkcs7", "member is \(m[1].size) bytes; the limit is 1 MiB", code: .vibStructure)
         }
         let descriptorBytes = data.withUnsafeBytes { Array($0[m[0].range]) }
         self.data = data

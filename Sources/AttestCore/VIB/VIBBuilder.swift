@@ -19,7 +19,7 @@ public enum VIBBuilder {
         var byName: [String: PayloadInput] = [:]
         for p in payloads {
             guard byName.updateValue(p, forKey: p.name) == nil else {
-                throw ParseError("VIB payloads", "payload \"\(p.name)\" is given twice", code: "vib.build")
+                throw ParseError("VIB payloads", "payload \"\(p.name)\" is given twice", code: .vibBuild)
             }
         }
         for p in payloads where !descriptor.payloads.contains(where: { $0.name == p.name }) {
@@ -30,7 +30,7 @@ public enum VIBBuilder {
         for index in descriptor.payloads.indices {
             let name = descriptor.payloads[index].name
             guard let input = byName[name] else {
-                throw ParseError("descriptor.xml", "payload \"\(name)\" has no --payload file of that name", code: "vib.build")
+                throw ParseError("descriptor.xml", "payload \"\(name)\" has no --payload file of that name", code: .vibBuild)
             }
             var sha256 = DigestAlgorithm.sha256.hasher()
             var sha1 = DigestAlgorithm.sha1.hasher()

@@ -92,11 +92,11 @@ public struct VIBDescriptor: Sendable, Hashable {
     public init(bytes: [UInt8]) throws {
         let s = "descriptor.xml"
         let root = try StrictXMLParser.parse(bytes, structure: s)
-        guard root.name == "vib" else { throw ParseError(s, at: root.offset, "root element is <\(root.name)>, expected <vib>", code: "vib.descriptor") }
+        guard root.name == "vib" else { throw ParseError(s, at: root.offset, "root element is <\(root.name)>, expected <vib>", code: .vibDescriptor) }
         func required(_ name: String) throws -> String {
-            guard let e = root.first(name) else { throw ParseError(s, at: root.offset, "missing required element <\(name)>", code: "vib.descriptor") }
+            guard let e = root.first(name) else { throw ParseError(s, at: root.offset, "missing required element <\(name)>", code: .vibDescriptor) }
             let t = e.text.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !t.isEmpty else { throw ParseError(s, at: e.offset, "<\(name)> is empty", code: "vib.descriptor") }
+            guard !t.isEmpty else { throw ParseError(s, at: e.offset, "<\(name)> is empty", code: .vibDescriptor) }
             return t
         }
         func optional(_ name: String) -> String { root.first(name)?.text.trimmingCharacters(in: .whitespacesAndNewlines) ?? "" }
@@ -105,12 +105,12 @@ public struct VIBDescriptor: Sendable, Hashable {
             switch e.text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() {
             case "true", "1": return true
             case "false", "0", "": return false
-            case let other: throw ParseError(s, at: e.offset, "<\(name)> is \"\(other)\", expected true or false", code: "vib.descriptor")
+            case let other: throw ParseError(s, at: e.offset, "<\(name)> is \"\(other)\", expected true or false", code: .vibDescriptor)
             }
         }
         formatVersion = root.attribute("version") ?? ""
         guard formatVersion.hasPrefix("5.") || formatVersion.hasPrefix("4.") else {
-            throw ParseError(s, at: root.offset, "unsupported <vib version=\"\(formatVersion)\">, expected 5.0", code: "vib.descriptor")
+            throw ParseError(s, at: root.offset, "unsupported <vib version=\"\(formatVersion)\">, expected 5.0", code: .vibDescriptor)
         }
         type = try required("type")
         name = try required("name")
@@ -121,7 +121,7 @@ public struct VIBDescriptor: Sendable, Hashable {
         releaseDate = optional("release-date")
         let levelText = try required("acceptance-level")
         guard let level = AcceptanceLevel(rawValue: levelText.lowercased()) else {
-            throw ParseError(s, at: root.first("acceptance-level")?.offset, "unknown acceptance level \"\(levelText)\" (expected certified, accepted, partner or community)", code: "vib.descriptor")
+            throw ParseError(s, at: root.first("acceptance-level")?.offset, "unknown acceptance level \"\(levelText)\" (expected certified, accepted, partner or community)", code: .vibDescriptor)
         }
         acceptanceLevel = level
         liveInstallAllowed = try flag("live-install-allowed")
@@ -146,12 +146,12 @@ public struct VIBDescriptor: Sendable, Hashable {
         var seen = Set<String>()
         let payloadElements = root.first("payloads")?.elements(named: "payload") ?? []
         guard payloadElements.count <= Self.maxPayloads else {
-            throw ParseError(s, at: payloadElements[Self.maxPayloads].offset, "lists \(payloadElements.count) payloads; at most \(Self.maxPayloads) are accepted", code: "vib.too-many-payloads")
+            throw ParseError(s, at: payloadElements[Self.maxPayloads].offset, "lists \(payloadElements.count) payloads; at most \(Self.maxPayloads) are accepted", code: .vibTooManyPayloads)
         }
         for p in payloadElements {
             let payload = try Self.payload(p, structure: s)
             guard seen.insert(payload.name).inserted else {
-                throw ParseError(s, at: p.offset, "payload \"\(payload.name)\" is listed twice", code: "vib.descriptor")
+                throw ParseError(s, at: p.offset, "payload \"\(payload.name)\" is listed twice", code: .vibDescriptor)
             }
             payloads.append(payload)
         }
@@ -161,21 +161,21 @@ public struct VIBDescriptor: Sendable, Hashable {
 
     private static func payload(_ p: StrictXMLElement, structure s: String) throws -> Payload {
         guard let name = p.attribute("name"), !name.isEmpty else {
-            throw ParseError(s, at: p.offset, "<payload> has no name", code: "vib.descriptor")
+            throw ParseError(s, at: p.offset, "<payload> has no name", code: .vibDescriptor)
         }
         let nameBytes = Array(name.utf8)
         guard nameBytes.count <= 16, nameBytes.allSatisfy({ $0 > 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "/") }),
               !reservedMemberNames.contains(name) else {
-            throw ParseError(s, at: p.offset, "payload name \"\(name)\" is not a valid VIB member name (1-16 printable ASCII characters, not descriptor.xml or sig.pkcs7)", code: "vib.descriptor")
+            throw ParseError(s, at: p.offset, "payload name \"\(name)\" is not a valid VIB member name (1-16 printable ASCII characters, not descriptor.xml or sig.pkcs7)", code: .vibDescriptor)
         }
         guard let typeText = p.attribute("type"), let type = PayloadType(rawValue: typeText) else {
-            throw ParseError(s, at: p.offset, "payload \"\(name)\" has unknown type \"\(p.attribute("type") ?? "")\" (expected vgz or tgz)", code: "vib.descriptor")
+            throw ParseError(s, at: p.offset, "payload \"\(name)\" has unknown type \"\(p.attribute("type") ?? "")\" (expected vgz or tgz)", code: .vibDescriptor)
         }
         var payload = Payload(name: name, type: type)
         for (attribute, keyPath) in [("size", \Payload.size), ("uncompressed-size", \Payload.uncompressedSize)] {
             guard let sizeText = p.attribute(attribute), !sizeText.isEmpty else { continue }
             guard sizeText.utf8.count <= 15, sizeText.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let size = Int(sizeText) else {
-                throw ParseError(s, at: p.offset, "payload \"\(name)\" \(attribute) \"\(sizeText)\" is not a decimal number", code: "vib.descriptor")
+                throw ParseError(s, at: p.offset, "payload \"\(name)\" \(attribute) \"\(sizeText)\" is not a decimal number", code: .vibDescriptor)
             }
             payload[keyPath: keyPath] = size
         }
@@ -183,14 +183,14 @@ public struct VIBDescriptor: Sendable, Hashable {
             let algName = c.attribute("checksum-type") ?? ""
             let process = c.attribute("verify-process")
             guard let alg = DigestAlgorithm(name: algName), alg == .sha256 || alg == .sha1 else {
-                throw ParseError(s, at: c.offset, "payload \"\(name)\" has unknown checksum-type \"\(algName)\"", code: "vib.descriptor")
+                throw ParseError(s, at: c.offset, "payload \"\(name)\" has unknown checksum-type \"\(algName)\"", code: .vibDescriptor)
             }
             guard process == nil || process == "gunzip" else {
-                throw ParseError(s, at: c.offset, "payload \"\(name)\" has unknown verify-process \"\(process ?? "")\"", code: "vib.descriptor")
+                throw ParseError(s, at: c.offset, "payload \"\(name)\" has unknown verify-process \"\(process ?? "")\"", code: .vibDescriptor)
             }
             let hexText = c.text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard let digest = Hex.decode(hexText), digest.count == alg.digestSize else {
-                throw ParseError(s, at: c.offset, "payload \"\(name)\" \(algName) checksum \"\(hexText.prefix(80))\" is not \(alg.digestSize * 2) hex digits", code: "vib.descriptor")
+                throw ParseError(s, at: c.offset, "payload \"\(name)\" \(algName) checksum \"\(hexText.prefix(80))\" is not \(alg.digestSize * 2) hex digits", code: .vibDescriptor)
             }
             switch (alg, process) {
             case (.sha256, nil): payload.sha256 = digest

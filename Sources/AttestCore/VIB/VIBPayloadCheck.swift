@@ -37,26 +37,26 @@ public enum VIBPayloadCheck {
         var memberByName: [String: ArArchive.Member] = [:]
         for member in members { memberByName[member.name] = member } // names are unique (VIB parsing checks)
         for member in members where !declaredNames.contains(member.name) {
-            report.fail("vib.payload-unexpected", "archive member \"\(member.name)\" is not a payload named in descriptor.xml", component: component)
+            report.fail(.vibPayloadUnexpected, "archive member \"\(member.name)\" is not a payload named in descriptor.xml", component: component)
         }
         let presentInOrder = members.map(\.name).filter { declaredNames.contains($0) }
         let expectedOrder = declared.map(\.name).filter { memberByName[$0] != nil }
         if presentInOrder != expectedOrder {
-            report.fail("vib.payload-order", "payload members are in order \(presentInOrder) but descriptor.xml lists \(expectedOrder)", component: component)
+            report.fail(.vibPayloadOrder, "payload members are in order \(presentInOrder) but descriptor.xml lists \(expectedOrder)", component: component)
         }
         for payload in declared {
             guard let member = memberByName[payload.name] else {
-                report.fail("vib.payload-missing", "payload \"\(payload.name)\" named in descriptor.xml is not in the archive", component: component)
+                report.fail(.vibPayloadMissing, "payload \"\(payload.name)\" named in descriptor.xml is not in the archive", component: component)
                 continue
             }
             var sizeMatches = true
             if let size = payload.size {
                 sizeMatches = size == member.size
                 report.check(sizeMatches, pass: "payload \(payload.name): size \(size)",
-                             fail: "vib.payload-size-mismatch", "payload \"\(payload.name)\": descriptor size \(size), member size \(member.size)", component: component)
+                             fail: .vibPayloadSizeMismatch, "payload \"\(payload.name)\": descriptor size \(size), member size \(member.size)", component: component)
             }
             guard let expected = payload.sha256 else {
-                report.fail("vib.checksum-missing", "payload \"\(payload.name)\" has no sha-256 checksum in descriptor.xml", component: component)
+                report.fail(.vibChecksumMissing, "payload \"\(payload.name)\" has no sha-256 checksum in descriptor.xml", component: component)
                 continue
             }
             let actual = vib.withMemberBytes(member) { buf -> [UInt8] in
@@ -66,7 +66,7 @@ public enum VIBPayloadCheck {
             }
             let checksumMatches = ConstantTime.equal(expected, actual)
             report.check(checksumMatches, pass: "payload \(payload.name): sha-256 \(actual.hex)",
-                         fail: "vib.checksum-mismatch", "payload \"\(payload.name)\" sha-256: expected \(expected.hex), actual \(actual.hex)", component: component)
+                         fail: .vibChecksumMismatch, "payload \"\(payload.name)\" sha-256: expected \(expected.hex), actual \(actual.hex)", component: component)
             // Inflate only bytes the (signed) descriptor vouches for.
             if deep && checksumMatches && sizeMatches {
                 report.merge(gunzipCheck(vib, member: member, payload: payload, component: component, decompressed: &decompressed))
@@ -79,11 +79,11 @@ public enum VIBPayloadCheck {
                             decompressed: inout Int) -> VerificationReport {
         var report = VerificationReport()
         guard payload.gunzipSHA256 != nil || payload.gunzipSHA1 != nil else {
-            report.fail("vib.checksum-missing", "payload \"\(payload.name)\" has no gunzip checksum in descriptor.xml", component: component)
+            report.fail(.vibChecksumMissing, "payload \"\(payload.name)\" has no gunzip checksum in descriptor.xml", component: component)
             return report
         }
         if let declared = payload.uncompressedSize, declared > maxDecompressedSize {
-            report.fail("vib.payload-too-large", "payload \"\(payload.name)\" declares an uncompressed size of \(declared) bytes, more than the \(maxDecompressedSize) checked", component: component)
+            report.fail(.vibPayloadTooLarge, "payload \"\(payload.name)\" declares an uncompressed size of \(declared) bytes, more than the \(maxDecompressedSize) checked", component: component)
             return report
         }
         let limit = decompressionLimit(for: payload, memberSize: member.size)
@@ -99,27 +99,27 @@ public enum VIBPayloadCheck {
                     if payload.gunzipSHA1 != nil { sha1.update(chunk) }
                 }
             }
-        } catch let error as ParseError where error.code == "gzip.too-large" {
+        } catch let error as ParseError where error.code == .gzipTooLarge {
             let bound = payload.uncompressedSize.map { "its declared uncompressed-size of \($0) bytes" }
                 ?? "\(limit) bytes (\(maxExpansionRatio) times its \(member.size)-byte member; declare uncompressed-size to allow more)"
-            report.fail("vib.payload-too-large", "payload \"\(payload.name)\" decompresses to more than \(bound); decompression stopped", component: component)
+            report.fail(.vibPayloadTooLarge, "payload \"\(payload.name)\" decompresses to more than \(bound); decompression stopped", component: component)
             return report
         } catch {
-            report.fail("vib.payload-corrupt", "payload \"\(payload.name)\" does not decompress: \(error)", component: component)
+            report.fail(.vibPayloadCorrupt, "payload \"\(payload.name)\" does not decompress: \(error)", component: component)
             return report
         }
         if let declared = payload.uncompressedSize, declared != produced {
-            report.fail("vib.gunzip-size-mismatch", "payload \"\(payload.name)\" decompresses to \(produced) bytes, but descriptor.xml declares \(declared)", component: component)
+            report.fail(.vibGunzipSizeMismatch, "payload \"\(payload.name)\" decompresses to \(produced) bytes, but descriptor.xml declares \(declared)", component: component)
         }
         if let expected = payload.gunzipSHA256 {
             let actual = sha256.finalize()
             report.check(ConstantTime.equal(expected, actual), pass: "payload \(payload.name): gunzip sha-256",
-                         fail: "vib.gunzip-checksum-mismatch", "payload \"\(payload.name)\" gunzip sha-256: expected \(expected.hex), actual \(actual.hex)", component: component)
+                         fail: .vibGunzipChecksumMismatch, "payload \"\(payload.name)\" gunzip sha-256: expected \(expected.hex), actual \(actual.hex)", component: component)
         }
         if let expected = payload.gunzipSHA1 {
             let actual = sha1.finalize()
             report.check(ConstantTime.equal(expected, actual), pass: "payload \(payload.name): gunzip sha-1",
-                         fail: "vib.gunzip-checksum-mismatch", "payload \"\(payload.name)\" gunzip sha-1: expected \(expected.hex), actual \(actual.hex)", component: component)
+                         fail: .vibGunzipChecksumMismatch, "payload \"\(payload.name)\" gunzip sha-1: expected \(expected.hex), actual \(actual.hex)", component: component)
         }
         return report
     }

@@ -10,15 +10,11 @@ public struct VIBVerificationOptions: Sendable {
     /// Also check the gunzip checksums: decompresses each payload, only once every other check of
     /// the VIB and that payload's member checksum passed, and never past its bound (``VIBPayloadCheck``).
     public var deep: Bool
-    /// Kept for source compatibility; has no effect. VIB signers are always held to
-    /// ``SignerPolicy/vibSigning`` (keyUsage digitalSignature, EKU codeSigning, not a CA).
-    public var requireCodeSigning: Bool
 
-    public init(hostAcceptance: AcceptanceLevel = .partner, time: SignatureTimeRule = .signingTime, deep: Bool = false, requireCodeSigning: Bool = false) {
+    public init(hostAcceptance: AcceptanceLevel = .partner, time: SignatureTimeRule = .signingTime, deep: Bool = false) {
         self.hostAcceptance = hostAcceptance
         self.time = time
         self.deep = deep
-        self.requireCodeSigning = requireCodeSigning
     }
 }
 
@@ -68,7 +64,7 @@ public enum VIBVerifier {
         // Acceptance level against the host.
         report.check(declared >= options.hostAcceptance,
                      pass: "acceptance level \(declared) is at or above the host's \(options.hostAcceptance)",
-                     fail: "vib.acceptance-below-host",
+                     fail: .vibAcceptanceBelowHost,
                      "declares acceptance level \(declared), below the host acceptance level \(options.hostAcceptance)",
                      component: component)
 
@@ -80,13 +76,13 @@ public enum VIBVerifier {
         if declared == .community {
             report.pass("community level: no signature required")
         } else if !vib.isSigned {
-            report.fail("vib.unsigned", "declares acceptance level \(declared) but sig.pkcs7 is empty; an unsigned VIB is only community", component: component)
+            report.fail(.vibUnsigned, "declares acceptance level \(declared) but sig.pkcs7 is empty; an unsigned VIB is only community", component: component)
         } else {
             do {
                 let signature = try DetachedCMSSignature(bytes: vib.signature)
                 let anchors = trust.vibAnchors(atLeast: declared)
                 if anchors.isEmpty {
-                    report.fail("vib.no-trust-for-level", "the trust configuration has no CA for acceptance level \(declared) or higher", component: component)
+                    report.fail(.vibNoTrustForLevel, "the trust configuration has no CA for acceptance level \(declared) or higher", component: component)
                 } else {
                     let result = signature.verify(content: vib.descriptorBytes, anchors: anchors, time: options.time,
                                                   policy: .vibSigning, component: component)
@@ -98,36 +94,36 @@ public enum VIBVerifier {
                         report.merge(result.report)
                         report.pass("signed by \(v.signer.subject), chaining to \(anchor.subject) (\(level) CA)")
                     } else if result.verified != nil {
-                        report.fail("vib.signer-level", "the signer's chain ends at an anchor not configured for any acceptance level", component: component)
+                        report.fail(.vibSignerLevel, "the signer's chain ends at an anchor not configured for any acceptance level", component: component)
                     } else {
                         report.merge(result.report)
                         if result.report.failures.contains(where: { SignerPolicy.usageCodes.contains($0.code) }) {
-                            report.fail("vib.signer-not-vib-signer", "the signer's certificate was not issued for signing VIBs (see the usage findings)", component: component)
+                            report.fail(.vibSignerNotVibSigner, "the signer's certificate was not issued for signing VIBs (see the usage findings)", component: component)
                         }
-                        if result.report.failures.contains(where: { ($0.code.hasPrefix("chain.") && !SignerPolicy.usageCodes.contains($0.code)) || $0.code.hasPrefix("certificate.") }) {
-                            report.fail("vib.signer-untrusted", "the signer does not chain to a CA for acceptance level \(declared) or higher", component: component)
+                        if result.report.failures.contains(where: { ($0.code.hasPrefix("chain.") && !SignerPolicy.usageCodes.contains($0.code)) }) {
+                            report.fail(.vibSignerUntrusted, "the signer does not chain to a CA for acceptance level \(declared) or higher", component: component)
                         }
                     }
                 }
             } catch {
-                let code = (error as? ParseError)?.code == "signature.too-many-certificates" ? "signature.too-many-certificates" : "signature.malformed"
+                let code: VerificationCode = (error as? ParseError)?.code == .signatureTooManyCertificates ? .signatureTooManyCertificates : .signatureMalformed
                 report.fail(code, "sig.pkcs7 is not a CMS signature: \(error)", component: component)
             }
         }
 
         // Revocation.
         if let signer, revoked.isRevoked(signer) {
-            report.fail("vib.signer-revoked", "signer \(signer.subject) is revoked (dbx)", component: component)
+            report.fail(.vibSignerRevoked, "signer \(signer.subject) is revoked (dbx)", component: component)
         }
         for cert in verifiedSignature?.chain.dropFirst() ?? [] where revoked.isRevoked(cert) {
-            report.fail("vib.signer-revoked", "certificate \(cert.subject) in the signer's chain is revoked (dbx)", component: component)
+            report.fail(.vibSignerRevoked, "certificate \(cert.subject) in the signer's chain is revoked (dbx)", component: component)
         }
         if revoked.isRevoked(digest: descriptorDigest) {
-            report.fail("vib.revoked-digest", "descriptor.xml SHA-256 \(descriptorDigest.hex) is revoked (dbx)", component: component)
+            report.fail(.vibRevokedDigest, "descriptor.xml SHA-256 \(descriptorDigest.hex) is revoked (dbx)", component: component)
         }
         for p in d.payloads {
             if let digest = p.sha256, revoked.isRevoked(digest: digest) {
-                report.fail("vib.revoked-digest", "payload \"\(p.name)\" SHA-256 \(digest.hex) is revoked (dbx)", component: component)
+                report.fail(.vibRevokedDigest, "payload \"\(p.name)\" SHA-256 \(digest.hex) is revoked (dbx)", component: component)
             }
         }
 

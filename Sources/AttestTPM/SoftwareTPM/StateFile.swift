@@ -1,3 +1,5 @@
+import AttestCore
+
 import Foundation
 
 /// The software TPM's state file: read under an exclusive lock, replaced atomically.
@@ -94,7 +96,7 @@ struct StateFile: Sendable {
         for e in entries where e.hasPrefix(prefix) { unlink("\(dir)/\(e)") }
     }
 
-    private func failure(_ code: String, _ problem: String) -> TPMError {
+    private func failure(_ code: VerificationCode, _ problem: String) -> TPMError {
         TPMError(code, "software TPM state \(path): \(problem)")
     }
 

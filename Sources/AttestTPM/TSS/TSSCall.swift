@@ -21,7 +21,7 @@ struct TSSCall {
     func error(_ rc: TSS2_RC, _ call: String) -> TPMError {
         let text = Tss2_RC_Decode(rc).map { String(cString: $0) } ?? "unknown"
         let layer = (rc >> 16) & 0xFF
-        let code: String
+        let code: VerificationCode
         if call.hasPrefix("Tss2_TctiLdr") && Self.badConfiguration.contains(rc & 0xFFFF) {
             code = TPMError.badSpec
         } else if layer == Self.tctiLayer || call.hasPrefix("Tss2_TctiLdr") || call == "Esys_Initialize" {
