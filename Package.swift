@@ -19,8 +19,6 @@ let package = Package(
         .executable(name: "hostattest", targets: ["hostattest"]),
         .library(name: "AttestCore", targets: ["AttestCore"]),
         .library(name: "AttestIO", targets: ["AttestIO"]),
-        ),
-        .target(
         .library(name: "AttestTPM", targets: ["AttestTPM"]),
     ],
     dependencies: [
