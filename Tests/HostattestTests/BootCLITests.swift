@@ -287,6 +287,25 @@ import TestSupport
         }
     }
 
+    /// An unsigned profile: enforce stops before the first component; measure-only measures its verdict in PCR 7 only.
+    @Test func unsignedProfile() throws {
+        let good = try Copy()
+        let (_, goodBoot) = try Self.boot(good, ["--predict", "--measure-only"], log: good.dir.file("good.log").path)
+        let c = try Copy()
+        try FileManager.default.removeItem(atPath: c.profile + ".p7s")
+        let log = c.dir.file("enforce.log").path
+        let (e, enforced) = try Self.boot(c, ["--tpm", "soft:\(c.dir.file("tpm.json").path)"], log: log)
+        #expect(e.status == 1, "\(e.stderr)")
+        #expect(enforced?.stoppedAt?.failures.map(\.code) == ["profile.unsigned"], "\(e.stdout)")
+        #expect(enforced?.events.contains { $0.type == "EV_EFI_BOOT_SERVICES_APPLICATION" || $0.type == "EV_IPL" } == false)
+        let (m, measured) = try Self.boot(c, ["--predict", "--measure-only"], log: c.dir.file("measured.log").path)
+        #expect(m.status == 0, "\(m.stderr)")
+        let goodPCRs = try #require(goodBoot).pcrValues
+        for (bank, values) in try #require(measured).pcrValues {
+            #expect(Set(values.keys.filter { values[$0] != goodPCRs[bank]?[$0] }) == [PCRMap.secureBootPolicy], "\(bank)")
+        }
+    }
+
     /// Bad input: exit 2 naming the file; bad option combinations refused.
     @Test func refusals() throws {
         let c = try Copy()
@@ -301,6 +320,10 @@ import TestSupport
         #expect(banks.status == 2)
         let (unknown, _) = try Self.boot(d, ["--predict", "--banks", "md5"], log: log)
         #expect(unknown.status == 2)
+        let port = try #require(FreePort.pair())
+        let (unreachable, _) = try Self.boot(d, ["--tpm", "swtpm:host=127.0.0.1,port=\(port)"], log: log)
+        #expect(unreachable.status == 2 && unreachable.stderr.contains("tpm.unreachable"), "\(unreachable.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: log))
         try FileManager.default.removeItem(atPath: d.profile)
         let (missing, _) = try Self.boot(d, ["--predict"], log: log)
         #expect(missing.status == 2 && missing.stderr.contains("demo-host.profile.json"), "\(missing.stderr)")
