@@ -51,32 +51,15 @@ struct BootCommand: ParsableCommand {
     func run() throws {
         let anchors = try TrustLoader.load(trust)
         let dbx = try DBXLoader.denyList(anchors)
-        let image: ImageContents
-        do { image = try ImageDirectory.open(imageDir) } catch let e as ImageInputError { throw CLIError.image(imageDir, e) }
-        let profileBytes = try Files.readBytes(profile)
-        let sigPath = signature ?? profile + ".p7s"
-        let sigBytes: [UInt8]? = FileManager.default.fileExists(atPath: sigPath) ? try Files.readBytes(sigPath) : nil
-
         // 1. Verify, and gather what is measured.
-        let bar = LockedProgress(ProgressBar(total: (try? BootConfig(bytes: image.bootConfig))?.modulePaths.count ?? 0, label: "verifying modules"))
-        let verification: ImageVerification
-        let components: [MeasuredComponent]
-        do {
-            verification = try ImageVerifier.verify(
-                image: image, imageName: imageDir, profileBytes: profileBytes, profileName: profile, profileSignature: sigBytes,
-                trust: anchors, revoked: VIBRevocations(dbx), boot: AuthenticodeBootVerifier(dbx: dbx),
-                options: .init(time: try time.rule(), deep: deep), progress: { bar.update($0) })
-            bar.finish()
-            components = try MeasuredComponents.components(image: image, verification: verification)
-        } catch let e as ImageInputError {
-            bar.finish()
-            throw CLIError.image(imageDir, e)
-        } catch let e as ParseError {
-            bar.finish()
-            throw CLIError.parse(profile, e)
+        let run = try ImageVerificationRun.run(imageDir: imageDir, profile: profile, signature: signature, trust: anchors, dbx: dbx,
+                                               time: try time.rule(), deep: deep)
+        let verification = run.verification
+        let components = try ImageVerificationRun.inputErrors(imageDir: imageDir, profile: profile) {
+            try MeasuredComponents.components(image: run.image, verification: verification)
         }
         let policy = MeasuredBootPolicy(mode: measureOnly ? .measureOnly : .enforce, trust: anchors, dbx: dbx,
-                                        profile: MeasuredComponents.profile(verification: verification, profileBytes: profileBytes))
+                                        profile: MeasuredComponents.profile(verification: verification, profileBytes: run.profileBytes))
         let plan = MeasuredBootPlan(policy: policy, components: components)
 
         // 2. Measure (or predict).
