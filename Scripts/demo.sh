@@ -212,6 +212,16 @@ rm "$work/host-missing/vibs/partner-agent-demo.vib"
 expect 1 "image with a missing VIB refused" "$HOSTATTEST" verify image "$work/host-missing" --profile "$profile" --trust "$demo_trust"
 check "refusal code is image.module-missing" contains "image.module-missing"
 
+step "measured boot into a software TPM; its log replays to the predicted PCRs"
+expect 0 "boot measured the image into soft:" "$HOSTATTEST" boot "$image" --profile "$profile" --trust "$demo_trust" \
+  --tpm "soft:$work/tpm.json" --eventlog "$work/boot.log" --pcrs-out "$work/booted.json"
+expect 0 "boot --predict computed the same log without a TPM" "$HOSTATTEST" boot "$image" --profile "$profile" --trust "$demo_trust" \
+  --predict --eventlog "$work/predicted.log" --pcrs-out "$work/predicted.json"
+check "booted PCRs equal the predicted PCRs" cmp -s "$work/booted.json" "$work/predicted.json"
+expect 1 "enforce mode stops at the tampered VIB" "$HOSTATTEST" boot "$work/host-tampered" --profile "$profile" --trust "$demo_trust" \
+  --tpm "soft:$work/tpm.json" --eventlog "$work/tampered.log"
+check "the stop names net-demo-nic" contains "STOPPED: VIB net-demo-nic"
+
 # --------------------------------------------------------------------------------------------------
 echo
 if [ "$failed" -eq 0 ]; then

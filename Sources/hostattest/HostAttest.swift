@@ -20,6 +20,7 @@ struct HostAttest: AsyncParsableCommand {
             EventLogCommand.self,
             TPMCommand.self,
             QuoteCommand.self,
+            BootCommand.self,
             BenchCommand.self,
         ]
     )

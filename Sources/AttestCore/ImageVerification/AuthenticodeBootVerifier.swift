@@ -38,6 +38,7 @@ public struct AuthenticodeBootVerifier: BootComponentVerifier {
                 report.fail(.bootVendorCertMalformed, "the .vendor_cert section is malformed: \(error)", component: component)
             }
         }
-        return BootComponentVerification(report: report, authenticodeSHA256: v.digests[.sha256] ?? pe.authenticodeDigest(.sha256), vendorCertificate: vendor)
+        return BootComponentVerification(report: report, authenticodeSHA256: v.digests[.sha256] ?? pe.authenticodeDigest(.sha256), vendorCertificate: vendor,
+                                         authority: v.verified?.chain.last)
     }
 }

@@ -19,11 +19,16 @@ public struct BootComponentVerification: Sendable {
     public var authenticodeSHA256: [UInt8]?
     /// For a bootloader: the vendor certificate it carries (only meaningful when `report` is valid).
     public var vendorCertificate: X509Certificate?
+    /// The trust anchor the verified signature chains to (the last certificate of its chain); nil
+    /// unless the signature verified. Measured boot records it in PCR 7 (EV_EFI_VARIABLE_AUTHORITY).
+    public var authority: X509Certificate?
 
-    public init(report: VerificationReport, authenticodeSHA256: [UInt8]? = nil, vendorCertificate: X509Certificate? = nil) {
+    public init(report: VerificationReport, authenticodeSHA256: [UInt8]? = nil, vendorCertificate: X509Certificate? = nil,
+                authority: X509Certificate? = nil) {
         self.report = report
         self.authenticodeSHA256 = authenticodeSHA256
         self.vendorCertificate = vendorCertificate
+        self.authority = authority
     }
 }
 

@@ -46,24 +46,42 @@ public enum ImageVerifier {
             br.merge(tooLarge)
             bl = BootComponentVerification(report: tooLarge)
         } else {
-            checkFileDigest(image.bootloader, expected: profile.bootloader.sha256, name: blName, into: &br)
+            let blSHA256 = DigestAlgorithm.sha256.hash(image.bootloader)
+            result.measurement.bootloaderSHA256 = blSHA256
+            checkDigest(blSHA256, expected: profile.bootloader.sha256, name: blName, code: .imageDigestMismatch, into: &br)
             bl = boot.verifyBootloader(image.bootloader, anchors: trust.platform, component: blName)
             br.merge(bl.report)
             checkAuthenticode(bl.authenticodeSHA256, expected: profile.bootloader.authenticodeSHA256, name: blName, into: &br)
         }
         result.add(kind: "bootloader", name: blName, br)
+        result.measurement.bootloaderAuthority = bl.report.isValid ? bl.authority : nil
+        result.measurement.sizeLimit = profile.largestFileSize
+        result.measurement.profileName = profile.name
+        result.measurement.profileVersion = profile.version
+        result.measurement.hostAcceptance = profile.hostAcceptance.rawValue
+        result.measurement.kernelPath = cfg.kernelPath
+        result.measurement.kernelOptions = cfg.kernelOptions
 
         // boot.cfg: what the bootloader reads to decide what to load.
         result.add(kind: "boot-config", name: ImageContents.bootConfigPath, checkBootConfig(image.bootConfig, cfg, profile))
 
         // Kernel: prefix + kernel=, verified under the vendor certificate of the verified bootloader.
-        result.add(kind: "kernel", name: cfg.kernelPath, try verifyKernel(image, cfg.kernelPath, profile, bootloader: bl, trust: trust, boot: boot))
+        let (kernelReport, kernelAuthority, kernelSHA256) = try verifyKernel(image, cfg.kernelPath, profile, bootloader: bl, trust: trust, boot: boot)
+        result.add(kind: "kernel", name: cfg.kernelPath, kernelReport)
+        result.measurement.kernelAuthority = kernelReport.isValid ? kernelAuthority : nil
+        result.measurement.kernelSHA256 = kernelSHA256
 
         // Every module boot.cfg loads, matched by position and path.
         let vibOptions = VIBVerificationOptions(hostAcceptance: profile.hostAcceptance, time: options.time, deep: options.deep)
         let outcomes = try loadModules(cfg.modulePaths, image: image, sizeLimit: profile.largestFileSize, trust: trust, revoked: revoked,
                                        options: vibOptions, progress: progress)
         for (kind, name, report) in matchModules(outcomes, profile: profile) { result.add(kind: kind, name: name, report) }
+        result.measurement.modules = outcomes.map { o in
+            .init(path: o.path, sha256: o.sha256, vib: o.vib.map {
+                MeasuredComponent.VIBIdentity(name: $0.name, version: $0.version, vendor: $0.vendor,
+                                              acceptanceLevel: $0.level.rawValue, descriptorSHA256: $0.descriptorSHA256)
+            })
+        }
 
         var completeness = VerificationReport()
         for (i, m) in profile.modules.enumerated().dropFirst(outcomes.count) {
@@ -97,20 +115,21 @@ public enum ImageVerifier {
     }
 
     static func verifyKernel(_ image: ImageContents, _ path: String, _ profile: ImageProfile, bootloader bl: BootComponentVerification,
-                             trust: TrustAnchors, boot: any BootComponentVerifier) throws -> VerificationReport {
+                             trust: TrustAnchors, boot: any BootComponentVerifier) throws -> (VerificationReport, X509Certificate?, [UInt8]?) {
         var kr = VerificationReport()
         checkPath(path, expected: profile.kernel.path, what: "kernel", code: .imageKernelPathMismatch, into: &kr)
         guard !image.missing.contains(path) else {
             kr.fail(.imageKernelMissing, "boot.cfg loads the kernel \(path), which is not in the image", component: path)
-            return kr
+            return (kr, nil, nil)
         }
         let kernel: Data
         do { kernel = try image.load(path) } catch { throw ImageInputError(file: path, error: error) }
         if let tooLarge = checkSize(kernel.count, profile: profile, name: path) {
             kr.merge(tooLarge)
-            return kr
+            return (kr, nil, nil)
         }
-        checkFileDigest(kernel, expected: profile.kernel.sha256, name: path, into: &kr)
+        let kernelSHA256 = DigestAlgorithm.sha256.hash(kernel)
+        checkDigest(kernelSHA256, expected: profile.kernel.sha256, name: path, code: .imageDigestMismatch, into: &kr)
         var vendor: [X509Certificate] = []
         if bl.report.isValid, let cert = bl.vendorCertificate {
             if trust.bootVendor.isEmpty || trust.bootVendor.contains(cert) {
@@ -129,7 +148,7 @@ public enum ImageVerifier {
             kr.merge(kv.report)
             checkAuthenticode(kv.authenticodeSHA256, expected: profile.kernel.authenticodeSHA256, name: path, into: &kr)
         }
-        return kr
+        return (kr, vendor.first, kernelSHA256)
     }
 
     /// A file larger than anything the profile binds is refused unread (`image.file-too-large`): the

@@ -32,9 +32,13 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
     case authenticodeWeakSignerDigest = "authenticode.weak-signer-digest"
     case bootBankUnsupported = "boot.bank-unsupported"
     case bootChainBroken = "boot.chain-broken"
+    case bootImageChanged = "boot.image-changed"
+    case bootTpmNotReset = "boot.tpm-not-reset"
+    case bootTpmPcrMismatch = "boot.tpm-pcr-mismatch"
     case bootVendorCertMalformed = "boot.vendor-cert-malformed"
     case bootVendorCertMissing = "boot.vendor-cert-missing"
     case bootVendorCertUntrusted = "boot.vendor-cert-untrusted"
+    case bootVerdictMissing = "boot.verdict-missing"
     case bootVerifierUnavailable = "boot.verifier-unavailable"
     case bootcfgDuplicateKey = "bootcfg.duplicate-key"
     case bootcfgDuplicateModule = "bootcfg.duplicate-module"
@@ -271,9 +275,13 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
         case .authenticodeWeakSignerDigest: return "The SignerInfo signs a SHA-1 digest of its attributes (without --allow-weak-algorithms)."
         case .bootBankUnsupported: return "Measured boot has no digest of this bank for an event whose digest the component gives (an Authenticode digest in an unsupported bank)."
         case .bootChainBroken: return "The bootloader did not verify, so its vendor certificate cannot be trusted to verify the kernel."
+        case .bootImageChanged: return "The bootloader or kernel bytes differ from those the verifier read, so nothing is measured."
+        case .bootTpmNotReset: return "The TPM (not a software TPM) has PCRs that are not at their reset values, so a boot cannot start on it; the message names the banks and PCRs."
+        case .bootTpmPcrMismatch: return "The PCRs read back after the boot differ from the values the measured events produce (something else extended them meanwhile)."
         case .bootVendorCertMalformed: return "The bootloader's .vendor_cert section is malformed."
         case .bootVendorCertMissing: return "The bootloader carries no vendor certificate to verify the kernel with."
         case .bootVendorCertUntrusted: return "The bootloader's vendor certificate is not a configured boot vendor."
+        case .bootVerdictMissing: return "A module has no verdict from the image verification (an internal guard); it is measured as failed."
         case .bootVerifierUnavailable: return "PE/Authenticode verification is not available in this build, so a boot component cannot be verified."
         case .bootcfgDuplicateKey: return "A boot.cfg key is given twice, so which one the loader uses is ambiguous."
         case .bootcfgDuplicateModule: return "boot.cfg loads the same path more than once (as the kernel or an earlier module)."
@@ -490,6 +498,7 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
              .bootVendorCertMalformed,
              .bootVendorCertMissing,
              .bootVendorCertUntrusted,
+             .bootVerdictMissing,
              .bootVerifierUnavailable,
              .chainEkuMissing,
              .chainExpired,
@@ -583,6 +592,9 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
              .authenticodeKeyMismatch,
              .authenticodeUnsupportedKey,
              .bootBankUnsupported,
+             .bootImageChanged,
+             .bootTpmNotReset,
+             .bootTpmPcrMismatch,
              .bootcfgDuplicateKey,
              .bootcfgDuplicateModule,
              .bootcfgKernelMissing,
@@ -929,7 +941,11 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
              .tpmUnreachable,
              .tpmUnsupported:
             return "TPMs"
-        case .bootBankUnsupported:
+        case .bootBankUnsupported,
+             .bootImageChanged,
+             .bootTpmNotReset,
+             .bootTpmPcrMismatch,
+             .bootVerdictMissing:
             return "measured boot"
         }
     }

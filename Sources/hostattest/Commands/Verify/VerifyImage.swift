@@ -28,27 +28,8 @@ struct VerifyImage: ParsableCommand {
 
     func run() throws {
         let anchors = try TrustLoader.load(trust)
-        let revoked = try DBXLoader.revocations(anchors)
-        let image: ImageContents
-        do { image = try ImageDirectory.open(imageDir) } catch let e as ImageInputError { throw CLIError.image(imageDir, e) }
-        let profileBytes = try Files.readBytes(profile)
-        let sigPath = signature ?? profile + ".p7s"
-        let sigBytes: [UInt8]? = FileManager.default.fileExists(atPath: sigPath) ? try Files.readBytes(sigPath) : nil
-        let bar = LockedProgress(ProgressBar(total: (try? BootConfig(bytes: image.bootConfig))?.modulePaths.count ?? 0, label: "verifying modules"))
-        let result: ImageVerification
-        do {
-            result = try ImageVerifier.verify(
-                image: image, imageName: imageDir, profileBytes: profileBytes, profileName: profile,
-                profileSignature: sigBytes, trust: anchors, revoked: revoked, boot: try BootVerifiers.current(anchors),
-                options: .init(time: try time.rule(), deep: deep), progress: { bar.update($0) })
-        } catch let e as ImageInputError {
-            bar.finish()
-            throw CLIError.image(imageDir, e)
-        } catch let e as ParseError {
-            bar.finish()
-            throw CLIError.parse(profile, e)
-        }
-        bar.finish()
+        let result = try ImageVerificationRun.run(imageDir: imageDir, profile: profile, signature: signature, trust: anchors,
+                                                  dbx: try DBXLoader.denyList(anchors), time: try time.rule(), deep: deep).verification
         try Output.emit(result, json: out.json) { Self.describe(result) }
         if !result.isValid { throw ExitCode.rejected }
     }
