@@ -18,6 +18,9 @@ struct HostAttest: AsyncParsableCommand {
             VIBCommand.self,
             ProfileCommand.self,
             EventLogCommand.self,
+            BaselineCommand.self,
+            Serve.self,
+            TokenCommand.self,
             BenchCommand.self,
         ]
     )
