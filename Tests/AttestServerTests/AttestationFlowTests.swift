@@ -32,7 +32,7 @@ import Testing
             #expect(r.claims?.submods["platform"]?.status == .affirming && r.claims?.submods["image"]?.status == .affirming)
             let wrongAudience = await TokenVerifier.verify(token: token, jwksJSON: jwks, audience: "other", time: Date())
             #expect(wrongAudience.report.failures.map(\.code) == ["token.wrong-audience"])
-            let expired = await TokenVerifier.verify(token: token, jwksJSON: jwks, audience: "fabric", time: Date().addingTimeInterval(301))
+            let expired = await TokenVerifier.verify(token: token, jwksJSON: jwks, audience: "fabric", time: Date().addingTimeInterval(400))
             #expect(expired.report.failures.map(\.code) == ["token.expired"])
             let audit = try await api.audit(id)
             #expect(audit.map(\.status) == [.admitted])
@@ -156,7 +156,7 @@ import Testing
             // A rolling upgrade: a second active baseline admits the new image too.
             try await api.addBaseline(try world.signedBaseline(upgraded, version: "1.1"))
             let after = try await api.attest(id, tpm: tpm, nonce: try await api.challenge(id), boot: upgraded)
-            #expect(after.status == .admitted && after.baseline == "demo-host 1.1")
+            #expect(after.status == .admitted && after.baseline == "demo-host 1.1", "\(after.findings)")
         }
     }
 

@@ -64,13 +64,21 @@ import TestSupport
         defer { server.stop() }
         let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Sources/AttestServer/OpenAPI/openapi.json").path
-        let r = try Run.process("st", [
+        let r = try Run.process(try Self.schemathesis(), [
             "run", schema, "--url", server.baseURL, "-H", "Authorization: Bearer \(World.adminToken)",
             "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
             "--phases", "examples,coverage,fuzzing", "--max-examples", "30", "--seed", "1", "--workers", "1",
             "--generation-database", "none", "--no-color", "--report", "junit", "--report-dir", dir.file("report").path,
         ], currentDirectory: dir.url, timeout: 900)
         #expect(r.status == 0, "schemathesis:\n\(r.stdout.suffix(6000))\n\(r.stderr.suffix(2000))")
+    }
+
+    /// `st` from the work tree's test-tools environment (Scripts/install-test-deps.sh), else from PATH.
+    static func schemathesis() throws -> String {
+        let local = Fixtures.packageRoot.appendingPathComponent(".build/test-tools/bin/st").path
+        if FileManager.default.isExecutableFile(atPath: local) { return local }
+        if let st = try? Run.resolve("st") { return st }
+        throw TestError("schemathesis (st) is not installed: run Scripts/install-test-deps.sh")
     }
 
     @Test func serveRefusesBadUsage() throws {

@@ -8,11 +8,13 @@ import TestSupport
 @Suite struct StoreContractTests {
     enum Kind: String, CaseIterable { case memory, sqlite }
 
-    func make(_ kind: Kind) throws -> (any AttestationStore, TempDir) {
-        let dir = TempDir("store")
+    /// Lives as long as the test (Swift Testing makes one suite instance per test).
+    let dir = TempDir("store")
+
+    func make(_ kind: Kind) throws -> (any AttestationStore, Kind) {
         switch kind {
-        case .memory: return (MemoryStore(), dir)
-        case .sqlite: return (try SQLiteStore(path: dir.file("attest.db").path), dir)
+        case .memory: return (MemoryStore(), kind)
+        case .sqlite: return (try SQLiteStore(path: dir.file("attest-\(UUID().uuidString).db").path), kind)
         }
     }
 

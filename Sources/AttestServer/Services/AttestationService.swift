@@ -112,7 +112,8 @@ public struct AttestationService: Sendable {
                 host.lastClock = verified.clockInfo.clock
             }
         }
-        if let appraisal { findings += appraisal.failures }
+        // Any matching baseline admits; only when none does are the reasons of every baseline reported.
+        if let appraisal, !appraisal.isAdmitted { findings += appraisal.failures }
 
         let admitted = findings.isEmpty && appraisal?.isAdmitted == true
         let attestationID = UUID().uuidString.lowercased()

@@ -10,7 +10,9 @@ import TestSupport
 /// A movable clock for nonce and staleness tests.
 final class ManualClock: @unchecked Sendable {
     private let lock = NSLock()
-    private var now = Date()
+    /// Starts a little ahead of the wall clock, so certificates that openssl issued a moment ago
+    /// (notBefore = now, whole seconds) are valid at the server's time.
+    private var now = Date().addingTimeInterval(5)
     func read() -> Date { lock.lock(); defer { lock.unlock() }; return now }
     func advance(_ seconds: TimeInterval) { lock.lock(); now += seconds; lock.unlock() }
 }
