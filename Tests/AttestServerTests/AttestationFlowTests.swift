@@ -137,7 +137,40 @@ import Testing
             tpm.clock.clock = 10
             let clockBack = try await api.attest(id, tpm: tpm, nonce: try await api.challenge(id))
             #expect(codes(clockBack) == ["counter.clock-backwards"])
-            #expect(try await api.audit(id).map(\.status) == [.admitted, .admitted, .rejected, .rejected])
+            tpm.clock.clock = 5000
+            tpm.clock.restartCount = 3
+            #expect(try await api.attest(id, tpm: tpm, nonce: try await api.challenge(id)).status == .admitted)
+            tpm.clock.restartCount = 1
+            let restartBack = try await api.attest(id, tpm: tpm, nonce: try await api.challenge(id))
+            #expect(codes(restartBack) == ["counter.restart-backwards"])
+            #expect(try await api.audit(id).map(\.status) == [.admitted, .admitted, .rejected, .rejected, .admitted, .rejected])
+        }
+    }
+
+    @Test func concurrentUsesOfOneNonceAdmitAtMostOnce() async throws {
+        let world = try World()
+        try await withServer(world) { api, _ in
+            let (id, tpm) = try await setUp(api, world)
+            let nonce = try await api.challenge(id)
+            let verdicts = try await withThrowingTaskGroup(of: Verdict.self) { group in
+                for _ in 0..<4 { group.addTask { try await api.attest(id, tpm: tpm, nonce: nonce) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(verdicts.filter { $0.status == .admitted }.count == 1)
+            #expect(verdicts.filter { $0.status == .rejected }.allSatisfy { $0.findings.map(\.code).contains("nonce.reused") && $0.token == nil })
+            #expect(try await api.audit(id).count == 4)
+        }
+    }
+
+    @Test func hostThatStopsAttestingBecomesStaleNotRejected() async throws {
+        let world = try World()
+        let clock = ManualClock()
+        try await withServer(world, clock: clock) { api, _ in
+            let (id, tpm) = try await setUp(api, world)
+            #expect(try await api.attest(id, tpm: tpm, nonce: try await api.challenge(id)).status == .admitted)
+            clock.advance(3601)
+            let host = try api.decode(HostView.self, try await api.send(.get, "/v1/hosts/\(id)", admin: true))
+            #expect(host.state == .stale && host.lastVerdict?.status == .admitted)
         }
     }
 
