@@ -2,12 +2,13 @@
 /// JSON shape only (signing and checking live with the server and the CLI).
 ///
 /// Claim names are the draft's JSON names: `eat_profile`, `iat`, `exp`, `eat_nonce`,
-/// `ear_verifier_id`, `submods` (each `ear_status`, `ear_trustworthiness_vector`,
-/// `ear_appraisal_policy_id`), plus hostattest's private claims `hostattest_host_id` and
-/// `hostattest_attestation_id`, and `aud` when the server is configured with an audience.
+/// `ear_verifier_id`, `submods` (each `ear_status`, `ear_trustworthiness_vector` with the AR4SI
+/// claim names `instance-identity`, `configuration`, …, and `ear_appraisal_policy_ids`, a non-empty
+/// list), plus hostattest's private claims `hostattest_host_id` and `hostattest_attestation_id`, and
+/// `aud` when the server is configured with an audience.
 public struct EARClaims: Sendable, Hashable, Codable {
     /// The profile hostattest emits.
-    public static let profile = "tag:ietf.org,2025:rats/ear"
+    public static let profile = "tag:ietf.org,2026:rats/ear#04"
     /// The submodule names hostattest uses.
     public static let platformSubmod = "platform"
     public static let imageSubmod = "image"
@@ -37,22 +38,23 @@ public struct EARClaims: Sendable, Hashable, Codable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case instanceIdentity = "instance_identity", configuration, executables, fileSystem = "file_system", hardware
-            case runtimeOpaque = "runtime_opaque", storageOpaque = "storage_opaque", sourcedData = "sourced_data"
+            case instanceIdentity = "instance-identity", configuration, executables, fileSystem = "file-system", hardware
+            case runtimeOpaque = "runtime-opaque", storageOpaque = "storage-opaque", sourcedData = "sourced-data"
         }
     }
 
     public struct Submod: Sendable, Hashable, Codable {
         public var status: EARStatus
         public var trustworthinessVector: TrustworthinessVector?
-        public var appraisalPolicyID: String?
+        /// The policies the evidence was appraised against (here: the matched baseline).
+        public var appraisalPolicyIDs: [String]?
 
-        public init(status: EARStatus, trustworthinessVector: TrustworthinessVector?, appraisalPolicyID: String?) {
-            self.status = status; self.trustworthinessVector = trustworthinessVector; self.appraisalPolicyID = appraisalPolicyID
+        public init(status: EARStatus, trustworthinessVector: TrustworthinessVector?, appraisalPolicyIDs: [String]?) {
+            self.status = status; self.trustworthinessVector = trustworthinessVector; self.appraisalPolicyIDs = appraisalPolicyIDs
         }
 
         enum CodingKeys: String, CodingKey {
-            case status = "ear_status", trustworthinessVector = "ear_trustworthiness_vector", appraisalPolicyID = "ear_appraisal_policy_id"
+            case status = "ear_status", trustworthinessVector = "ear_trustworthiness_vector", appraisalPolicyIDs = "ear_appraisal_policy_ids"
         }
     }
 

@@ -54,11 +54,11 @@ public actor TokenIssuer {
         let platform = EARClaims.Submod(
             status: governsFirmware ? .affirming : .none,
             trustworthinessVector: .init(instanceIdentity: 2, configuration: governsFirmware ? 2 : 0, hardware: 2),
-            appraisalPolicyID: policy)
+            appraisalPolicyIDs: [policy])
         let image = EARClaims.Submod(
             status: governsImage ? .affirming : .none,
             trustworthinessVector: .init(configuration: governsImage ? 2 : 0, executables: governsImage ? 2 : 0),
-            appraisalPolicyID: policy)
+            appraisalPolicyIDs: [policy])
         let iat = Int64(now.timeIntervalSince1970)
         return EARClaims(issuedAt: iat, expiresAt: iat + Int64(lifetime), nonce: Data(nonce).base64URLEncoded(),
                          verifierID: verifierID, submods: [EARClaims.platformSubmod: platform, EARClaims.imageSubmod: image],
