@@ -64,6 +64,23 @@ import Testing
         #expect(Appraiser.appraise(quote: Self.quote(upgraded), log: upgraded, baselines: [b, new]).matched?.baseline.version == "1.1")
     }
 
+    @Test func otherEventInPlaceIsEventMismatchNamingBothSides() throws {
+        let b = Self.verified(try Baseline.capture(from: Self.log(), pcrs: [0], bank: .sha256, name: "fw", version: "1"))
+        var w = EventLogWriter(banks: [.sha256])
+        w.measure(pcr: 0, type: .EV_POST_CODE, data: Array("fw 2".utf8))
+        w.separators(pcrs: [0])
+        let other = try EventLog(bytes: w.bytes)
+        let a = Appraiser.appraise(quote: Self.quote(other, pcrs: [0]), log: other, baselines: [b])
+        #expect(codes(a) == ["appraisal.event-mismatch"])
+        #expect(a.failures[0].message.contains("event EV_POST_CODE") && a.failures[0].message.contains("expects event EV_S_CRTM_VERSION"))
+    }
+
+    @Test func captureNeedsTheBank() {
+        #expect { try Baseline.capture(from: Self.log(), pcrs: [0], bank: .sha384, name: "x", version: "1") } throws: {
+            ($0 as? ParseError)?.code == "baseline.bank-missing"
+        }
+    }
+
     @Test func unreplayedLogProvesNothing() throws {
         let b = Self.verified(try Baseline.capture(from: Self.log(), pcrs: [0], bank: .sha256, name: "x", version: "1"))
         let q = Self.quote(Self.log())

@@ -87,6 +87,36 @@ import Testing
         }
     }
 
+    @Test func softwareTPMCertificateIsRefusedUnlessAllowed() throws {
+        let world = try World()
+        let swtpmCA = try world.pki.root("swtpm-localca")
+        let (tpm, cert) = try world.tpm(issuedBy: swtpmCA)
+        let refused = EndorsementKeyVerifier(manufacturerCAs: try X509Certificate.load(world.ekCA.certPEM)).verify(ek: tpm.ekPublic, certificate: cert, time: Date())
+        #expect(refused.report.failures.map(\.code) == ["ek.software-tpm"])
+        let allowed = EndorsementKeyVerifier(manufacturerCAs: [], allowSoftwareTPM: true).verify(ek: tpm.ekPublic, certificate: cert, time: Date())
+        #expect(allowed.verified?.basis == .softwareTPM)
+    }
+
+    @Test func signingKeyIsNotAnEK() {
+        let tpm = SoftwareTPM()
+        var ek = tpm.ekPublic
+        ek.objectAttributes.insert(.sign)
+        let r = EndorsementKeyVerifier(manufacturerCAs: [], allowSoftwareTPM: true).verify(ek: ek, certificate: nil, time: Date())
+        #expect(r.report.failures.map(\.code) == ["ek.not-storage-key"])
+    }
+
+    @Test func activationHappensOnce() async throws {
+        let world = try World()
+        try await withServer(world) { api, _ in
+            let (tpm, cert) = try world.tpm()
+            let e = try api.decode(EnrollResponse.self, try await api.send(.post, "/v1/hosts", json: request(tpm, cert: cert)))
+            let secret = try tpm.activate(idObject: Array(Data(base64Encoded: e.credentialBlob)!), encryptedSecret: Array(Data(base64Encoded: e.encryptedSecret)!))
+            #expect(try await api.send(.post, "/v1/hosts/\(e.hostId)/activate", json: ActivateRequest(secret: b64(secret))).status == 200)
+            let again = try await api.send(.post, "/v1/hosts/\(e.hostId)/activate", json: ActivateRequest(secret: b64(secret)))
+            #expect(again.status == 409 && problemCode(again) == "host.not-pending")
+        }
+    }
+
     @Test func ekAllowlistAndRevocation() throws {
         let tpm = SoftwareTPM()
         let fp = EndorsementKeyVerifier.fingerprint(tpm.ekPublic)
