@@ -43,6 +43,22 @@ import Testing
         }
     }
 
+    @Test func adminAPIWithoutATokenIsDisabled() async throws {
+        let world = try World()
+        try await withServer(world, adminAPI: false) { api, _ in
+            let r = try await api.send(.get, "/v1/hosts", admin: true)
+            #expect(r.status == 403 && code(r) == "admin.disabled")
+            let b = try await api.send(.delete, "/v1/baselines/x", admin: true)
+            #expect(b.status == 403 && code(b) == "admin.disabled")
+        }
+        try await withServer(world) { api, _ in
+            let r = try await api.send(.delete, "/v1/baselines/nope", admin: true)
+            #expect(r.status == 404 && code(r) == "baseline.unknown")
+            let g = try await api.send(.put, "/v1/hosts/nope/group", json: GroupAssignment(group: "bad group"), admin: true)
+            #expect(g.status == 400 && code(g) == "request.invalid-group")
+        }
+    }
+
     @Test func malformedEvidenceIsABadRequestNotACrash() async throws {
         let world = try World()
         try await withServer(world) { api, _ in

@@ -141,9 +141,10 @@ struct TestError: Error, CustomStringConvertible {
 
 /// Runs `body` against a fresh in-process server.
 func withServer(_ world: World, store: (any AttestationStore)? = nil, clock: ManualClock = ManualClock(), allowSoftwareTPM: Bool = false,
-                maxBodySize: Int = 4 << 20, _ body: @escaping @Sendable (API, AttestServerApp) async throws -> Void) async throws {
-    let server = AttestServerApp(store: store ?? MemoryStore(), config: try world.config(allowSoftwareTPM: allowSoftwareTPM, maxBodySize: maxBodySize),
-                                 clock: { clock.read() })
+                maxBodySize: Int = 4 << 20, adminAPI: Bool = true, _ body: @escaping @Sendable (API, AttestServerApp) async throws -> Void) async throws {
+    var config = try world.config(allowSoftwareTPM: allowSoftwareTPM, maxBodySize: maxBodySize)
+    if !adminAPI { config.adminToken = nil }
+    let server = AttestServerApp(store: store ?? MemoryStore(), config: config, clock: { clock.read() })
     let app = Application(router: server.router())
     try await app.test(.router) { client in try await body(API(client: client), server) }
 }
