@@ -7,14 +7,15 @@ import HummingbirdTesting
 import TestSupport
 @testable import AttestCore
 
-/// A movable clock for nonce and staleness tests.
+/// The wall clock, moved forward by `advance` for nonce, token and staleness tests.
 final class ManualClock: @unchecked Sendable {
     private let lock = NSLock()
     /// Starts a little ahead of the wall clock, so certificates that openssl issued a moment ago
-    /// (notBefore = now, whole seconds) are valid at the server's time.
-    private var now = Date().addingTimeInterval(5)
-    func read() -> Date { lock.lock(); defer { lock.unlock() }; return now }
-    func advance(_ seconds: TimeInterval) { lock.lock(); now += seconds; lock.unlock() }
+    /// (notBefore = now, whole seconds) are valid at the server's time, however long a loaded machine
+    /// takes between issuing and using them.
+    private var offset: TimeInterval = 5
+    func read() -> Date { lock.lock(); defer { lock.unlock() }; return Date().addingTimeInterval(offset) }
+    func advance(_ seconds: TimeInterval) { lock.lock(); offset += seconds; lock.unlock() }
 }
 
 /// Certificates and keys for one test: a TPM manufacturer CA that issues EK certificates, and a
