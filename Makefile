@@ -16,6 +16,7 @@ build: deps
 	$(SWIFT) build -j $(JOBS)
 
 test: deps
+	@bash Scripts/install-test-deps.sh
 	@echo "test: building the package and its tests (debug)"
 	$(SWIFT) build --build-tests -j $(JOBS)
 	@echo "test: running every test (parallel)"

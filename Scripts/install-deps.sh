@@ -8,9 +8,11 @@
 #   sbsigntool     sbsign/sbverify (Authenticode interop tests)
 #   binutils       ar (VIB archive interop test)
 #   zlib1g-dev     zlib headers (gunzip checksums of VIB payloads)
+#   libsqlite3-dev SQLite for the attestation server's store (GRDB links the system SQLite)
+#   sqlite3        the sqlite3 shell (a store test checks the audit table refuses DELETE from outside)
 # Exit 2 with a clear message when something is missing and cannot be installed (not root, no apt).
 set -euo pipefail
-packages=(libssl-dev zlib1g-dev libtss2-dev swtpm swtpm-tools tpm2-tools sbsigntool binutils)
+packages=(libssl-dev zlib1g-dev libsqlite3-dev sqlite3 libtss2-dev swtpm swtpm-tools tpm2-tools sbsigntool binutils)
 missing=()
 for p in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

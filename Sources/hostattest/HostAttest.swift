@@ -21,6 +21,9 @@ struct HostAttest: AsyncParsableCommand {
             TPMCommand.self,
             QuoteCommand.self,
             BootCommand.self,
+            BaselineCommand.self,
+            Serve.self,
+            TokenCommand.self,
             BenchCommand.self,
         ]
     )

@@ -8,6 +8,8 @@
 /// changes once released. `description` is the raw value, so string interpolation prints the code.
 /// Each case's meaning is in ``meaning``; its exit class in ``outcome``.
 public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
+    case adminDisabled = "admin.disabled"
+    case adminUnauthorized = "admin.unauthorized"
     case akAttributesUnchecked = "ak.attributes-unchecked"
     case akDecryptSet = "ak.decrypt-set"
     case akNotFixedParent = "ak.not-fixed-parent"
@@ -15,7 +17,17 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
     case akNotRestricted = "ak.not-restricted"
     case akNotSensitiveDataOrigin = "ak.not-sensitive-data-origin"
     case akNotSigning = "ak.not-signing"
+    case akUnsupported = "ak.unsupported"
+    case akUnusable = "ak.unusable"
     case akWeakKey = "ak.weak-key"
+    case appraisalBankMissing = "appraisal.bank-missing"
+    case appraisalComponentMismatch = "appraisal.component-mismatch"
+    case appraisalEventMismatch = "appraisal.event-mismatch"
+    case appraisalEventMissing = "appraisal.event-missing"
+    case appraisalEventUnexpected = "appraisal.event-unexpected"
+    case appraisalLogNotReplayed = "appraisal.log-not-replayed"
+    case appraisalNoBaseline = "appraisal.no-baseline"
+    case appraisalPcrNotQuoted = "appraisal.pcr-not-quoted"
     case arBadName = "ar.bad-name"
     case arTooLarge = "ar.too-large"
     case authenticodeDigestMismatch = "authenticode.digest-mismatch"
@@ -30,6 +42,14 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
     case authenticodeUnsupportedType = "authenticode.unsupported-type"
     case authenticodeWeakDigest = "authenticode.weak-digest"
     case authenticodeWeakSignerDigest = "authenticode.weak-signer-digest"
+    case baselineBankMissing = "baseline.bank-missing"
+    case baselineEmpty = "baseline.empty"
+    case baselineFormat = "baseline.format"
+    case baselineMalformed = "baseline.malformed"
+    case baselineSignatureInvalid = "baseline.signature-invalid"
+    case baselineTooLarge = "baseline.too-large"
+    case baselineUnknown = "baseline.unknown"
+    case baselineUnsigned = "baseline.unsigned"
     case bootBankUnsupported = "boot.bank-unsupported"
     case bootChainBroken = "boot.chain-broken"
     case bootImageChanged = "boot.image-changed"
@@ -65,9 +85,21 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
     case chainTooManyCertificates = "chain.too-many-certificates"
     case chainUntrusted = "chain.untrusted"
     case chainUsageUnreadable = "chain.usage-unreadable"
+    case counterClockBackwards = "counter.clock-backwards"
+    case counterResetBackwards = "counter.reset-backwards"
+    case counterRestartBackwards = "counter.restart-backwards"
     case dbxBadEntry = "dbx.bad-entry"
     case dbxCertificateRevoked = "dbx.certificate-revoked"
     case dbxDigestRevoked = "dbx.digest-revoked"
+    case ekCertificateKeyMismatch = "ek.certificate-key-mismatch"
+    case ekCertificateMalformed = "ek.certificate-malformed"
+    case ekNoCertificate = "ek.no-certificate"
+    case ekNotStorageKey = "ek.not-storage-key"
+    case ekRevoked = "ek.revoked"
+    case ekSoftwareTpm = "ek.software-tpm"
+    case ekUnsupported = "ek.unsupported"
+    case ekUntrusted = "ek.untrusted"
+    case enrollSecretMismatch = "enroll.secret-mismatch"
     case eventlogDigestCount = "eventlog.digest-count"
     case eventlogDuplicateDigest = "eventlog.duplicate-digest"
     case eventlogPcrIndex = "eventlog.pcr-index"
@@ -81,10 +113,17 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
     case eventlogUnknownAlgorithm = "eventlog.unknown-algorithm"
     case eventlogWriterDigest = "eventlog.writer-digest"
     case eventlogWriterPcr = "eventlog.writer-pcr"
+    case evidenceMalformed = "evidence.malformed"
     case gzipCorrupt = "gzip.corrupt"
     case gzipTooLarge = "gzip.too-large"
     case gzipTruncated = "gzip.truncated"
     case gzipZlib = "gzip.zlib"
+    case hostAlreadyEnrolled = "host.already-enrolled"
+    case hostEkMismatch = "host.ek-mismatch"
+    case hostNotActivated = "host.not-activated"
+    case hostNotPending = "host.not-pending"
+    case hostRevoked = "host.revoked"
+    case hostUnknown = "host.unknown"
     case imageAuthenticodeMismatch = "image.authenticode-mismatch"
     case imageBootConfigMismatch = "image.boot-config-mismatch"
     case imageDigestMismatch = "image.digest-mismatch"
@@ -117,7 +156,11 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
     case imageVibVersionMismatch = "image.vib-version-mismatch"
     case keyMalformed = "key.malformed"
     case nonceEmpty = "nonce.empty"
+    case nonceExpired = "nonce.expired"
     case nonceMismatch = "nonce.mismatch"
+    case nonceOtherHost = "nonce.other-host"
+    case nonceReused = "nonce.reused"
+    case nonceUnknown = "nonce.unknown"
     case parseBadKey = "parse.bad-key"
     case parseBadMagic = "parse.bad-magic"
     case parseCount = "parse.count"
@@ -176,6 +219,17 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
     case quoteSignatureSchemeMismatch = "quote.signature-scheme-mismatch"
     case quoteWeakHash = "quote.weak-hash"
     case quoteWrongType = "quote.wrong-type"
+    case requestInvalid = "request.invalid"
+    case requestInvalidGroup = "request.invalid-group"
+    case requestInvalidName = "request.invalid-name"
+    case requestMalformedBase64 = "request.malformed-base64"
+    case requestMalformedJson = "request.malformed-json"
+    case requestMalformedTpmPublic = "request.malformed-tpm-public"
+    case requestMethodNotAllowed = "request.method-not-allowed"
+    case requestNotFound = "request.not-found"
+    case requestTooLarge = "request.too-large"
+    case requestUnsupportedMediaType = "request.unsupported-media-type"
+    case serverInternalError = "server.internal-error"
     case signatureContentTooLarge = "signature.content-too-large"
     case signatureDigestMismatch = "signature.digest-mismatch"
     case signatureInvalid = "signature.invalid"
@@ -186,6 +240,13 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
     case signatureSignerCount = "signature.signer-count"
     case signatureTooManyCertificates = "signature.too-many-certificates"
     case signatureWeakDigest = "signature.weak-digest"
+    case tokenExpired = "token.expired"
+    case tokenJwksMalformed = "token.jwks-malformed"
+    case tokenNotAffirming = "token.not-affirming"
+    case tokenNotYetValid = "token.not-yet-valid"
+    case tokenSignatureInvalid = "token.signature-invalid"
+    case tokenWrongAudience = "token.wrong-audience"
+    case tokenWrongProfile = "token.wrong-profile"
     case tpmBadDigest = "tpm.bad-digest"
     case tpmBadNonce = "tpm.bad-nonce"
     case tpmBadPcrIndex = "tpm.bad-pcr-index"
@@ -251,6 +312,8 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
     /// One sentence: what was found wrong when this code is reported.
     public var meaning: String {
         switch self {
+        case .adminDisabled: return "The admin API is not configured on this server (HTTP 403)."
+        case .adminUnauthorized: return "The admin bearer token is missing or wrong (HTTP 401)."
         case .akAttributesUnchecked: return "The attestation key's TPM attributes could not be checked (a bare PEM key, or the check was turned off), so nothing shows a TPM made the quote; a failure when the attributes are required."
         case .akDecryptSet: return "The attestation key also has the decrypt attribute set, so it is a decryption key as well as a signing key."
         case .akNotFixedParent: return "The attestation key lacks the fixedParent attribute, so it could be duplicated to another parent."
@@ -258,7 +321,17 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
         case .akNotRestricted: return "The attestation key lacks the restricted attribute, so TPM_GENERATED_VALUE in what it signs proves nothing."
         case .akNotSensitiveDataOrigin: return "The attestation key lacks the sensitiveDataOrigin attribute, so it may not have been generated inside the TPM."
         case .akNotSigning: return "The attestation key lacks the sign attribute, so it is not a signing key."
+        case .akUnsupported: return "The attestation key's algorithm or scheme cannot verify quotes here (enrollment is refused)."
+        case .akUnusable: return "The attestation key stored for the host cannot be loaded to verify its quote."
         case .akWeakKey: return "The attestation key is RSA below the 2048-bit minimum (without --allow-weak-algorithms)."
+        case .appraisalBankMissing: return "The quote or the replayed log lacks the PCR bank a baseline governs."
+        case .appraisalComponentMismatch: return "An event stands for the same component as the baseline expects but with another digest; both versions are named."
+        case .appraisalEventMismatch: return "An event in a governed PCR differs from the event the baseline expects at that position."
+        case .appraisalEventMissing: return "An event the baseline expects in a governed PCR is not in the log."
+        case .appraisalEventUnexpected: return "The log has an event in a governed PCR that the baseline does not expect."
+        case .appraisalLogNotReplayed: return "The event log did not replay to the quoted PCRs, so none of its events are appraised."
+        case .appraisalNoBaseline: return "The host's group has no active baseline, so nothing can admit it (fail closed)."
+        case .appraisalPcrNotQuoted: return "A PCR the baseline governs is not covered by the quote, so its events cannot count."
         case .arBadName: return "An ar member name to be written is not 1-16 printable ASCII characters without '/' or spaces."
         case .arTooLarge: return "An ar member to be written is too large for the 10-digit ar_size field."
         case .authenticodeDigestMismatch: return "The image's Authenticode digest does not match the digest in the signature's SpcIndirectDataContent (the image was altered)."
@@ -273,6 +346,14 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
         case .authenticodeUnsupportedType: return "A WIN_CERTIFICATE entry is not of type WIN_CERT_TYPE_PKCS_SIGNED_DATA."
         case .authenticodeWeakDigest: return "The signature's Authenticode digest of the image is SHA-1 (without --allow-weak-algorithms)."
         case .authenticodeWeakSignerDigest: return "The SignerInfo signs a SHA-1 digest of its attributes (without --allow-weak-algorithms)."
+        case .baselineBankMissing: return "The event log a baseline is captured from lacks the requested PCR bank."
+        case .baselineEmpty: return "The baseline governs no PCRs (an empty policy is never accept-all)."
+        case .baselineFormat: return "The baseline's format identifier is not hostattest-baseline/1."
+        case .baselineMalformed: return "The baseline is not valid JSON of the expected shape (digests, PCR indices, banks, component fields)."
+        case .baselineSignatureInvalid: return "The baseline's signature does not verify or does not chain to a baseline anchor."
+        case .baselineTooLarge: return "The baseline exceeds the size or event-count limit."
+        case .baselineUnknown: return "No baseline with that id exists (HTTP 404)."
+        case .baselineUnsigned: return "The baseline has no signature."
         case .bootBankUnsupported: return "Measured boot has no digest of this bank for an event whose digest the component gives (an Authenticode digest in an unsupported bank)."
         case .bootChainBroken: return "The bootloader did not verify, so its vendor certificate cannot be trusted to verify the kernel."
         case .bootImageChanged: return "The bootloader or kernel bytes differ from those the verifier read, so nothing is measured."
@@ -308,9 +389,21 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
         case .chainTooManyCertificates: return "A signature offers more than 64 distinct untrusted certificates to chain building."
         case .chainUntrusted: return "The signer does not chain to any given trust anchor (or no anchors were given)."
         case .chainUsageUnreadable: return "The signer's certificate extensions cannot be decoded."
+        case .counterClockBackwards: return "The TPM clock in the quote is behind the clock of the host's last verified quote in the same boot."
+        case .counterResetBackwards: return "The TPM reset count in the quote is lower than in the host's last verified quote."
+        case .counterRestartBackwards: return "The TPM restart count went back within the same boot."
         case .dbxBadEntry: return "A deny-list line is neither a hex SHA-1/256/384/512 digest nor a valid PEM certificate block."
         case .dbxCertificateRevoked: return "A certificate in the chain of an Authenticode signature is in the deny list."
         case .dbxDigestRevoked: return "The image's Authenticode digest is in the deny list."
+        case .ekCertificateKeyMismatch: return "The EK certificate certifies another key than the EK presented."
+        case .ekCertificateMalformed: return "The EK certificate cannot be parsed, even allowing the padding real TPMs add."
+        case .ekNoCertificate: return "The EK has no certificate and is not on the allowlist."
+        case .ekNotStorageKey: return "The EK public area is not a restricted decryption (storage) key as the EK templates require."
+        case .ekRevoked: return "The EK (or its certificate) is on the revocation list."
+        case .ekSoftwareTpm: return "The EK belongs to a software TPM and the server was not started to allow software TPMs."
+        case .ekUnsupported: return "No credential can be made for this EK's algorithm."
+        case .ekUntrusted: return "The EK certificate does not chain to a configured TPM manufacturer CA."
+        case .enrollSecretMismatch: return "The activation secret is not the one the credential protected, so the AK is not proven to be in the EK's TPM."
         case .eventlogDigestCount: return "An event record carries more digests than the Spec ID event declares algorithms."
         case .eventlogDuplicateDigest: return "A TCG_PCR_EVENT2 lists the same digest algorithm twice."
         case .eventlogPcrIndex: return "An event's PCRIndex is not a valid PCR number."
@@ -324,10 +417,17 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
         case .eventlogUnknownAlgorithm: return "An event carries a digest for an algorithm that the Spec ID event does not list."
         case .eventlogWriterDigest: return "The event-log writer was given no digest of the right size for a bank of the log."
         case .eventlogWriterPcr: return "The event-log writer was asked to extend a PCR outside 0–23."
+        case .evidenceMalformed: return "The attestation evidence (quote, signature, PCR values or event log) does not parse."
         case .gzipCorrupt: return "The gzip data is corrupt and does not decompress."
         case .gzipTooLarge: return "The decompressed size exceeds the limit."
         case .gzipTruncated: return "The gzip input is empty or a gzip member does not end."
         case .gzipZlib: return "A zlib init, reset or deflate call failed."
+        case .hostAlreadyEnrolled: return "The host is already enrolled with this EK (HTTP 409)."
+        case .hostEkMismatch: return "The host is enrolled with another EK; an EK never changes until an admin deletes the host."
+        case .hostNotActivated: return "The host has not activated its credential, so it cannot be challenged or attest yet (HTTP 409)."
+        case .hostNotPending: return "The host has no pending credential activation (HTTP 409)."
+        case .hostRevoked: return "An admin revoked the host; it is not admitted."
+        case .hostUnknown: return "No host with that id exists (HTTP 404)."
         case .imageAuthenticodeMismatch: return "A boot component's Authenticode SHA-256 differs from the one in the profile."
         case .imageBootConfigMismatch: return "boot.cfg's prefix, kernel, kernel options or module list differ from the profile's."
         case .imageDigestMismatch: return "A file's SHA-256 differs from the one in the profile."
@@ -360,7 +460,11 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
         case .imageVibVersionMismatch: return "A VIB's version differs from the profile's without being lower (a lower version is vib.downgrade)."
         case .keyMalformed: return "A private key file is empty, larger than 1 MiB, or not an unencrypted PEM private key."
         case .nonceEmpty: return "No nonce was given, so the quote's freshness cannot be checked."
+        case .nonceExpired: return "The nonce the quote carries has expired."
         case .nonceMismatch: return "The quote's extraData differs from the expected nonce."
+        case .nonceOtherHost: return "The nonce was issued to another host."
+        case .nonceReused: return "The nonce was already used by an attestation."
+        case .nonceUnknown: return "The nonce was never issued by this server."
         case .parseBadKey: return "A public key is rejected: bad RSA key, oversized or off-curve ECC point, or a PEM key that is neither EC nor RSA."
         case .parseBadMagic: return "A magic number or signature field has the wrong value."
         case .parseCount: return "A count field exceeds its maximum or does not match the number of items."
@@ -419,6 +523,17 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
         case .quoteSignatureSchemeMismatch: return "The quote's signature scheme or hash differs from the attestation key's scheme."
         case .quoteWeakHash: return "The quote is signed over a SHA-1 digest without --allow-weak-algorithms."
         case .quoteWrongType: return "The quoted TPMS_ATTEST type is not TPM_ST_ATTEST_QUOTE."
+        case .requestInvalid: return "The request is not valid for this endpoint (HTTP 400)."
+        case .requestInvalidGroup: return "The group name is empty, too long or has characters outside the allowed set."
+        case .requestInvalidName: return "The host name is empty, too long or has characters outside the allowed set."
+        case .requestMalformedBase64: return "A base64 field does not decode."
+        case .requestMalformedJson: return "The body is not the expected JSON."
+        case .requestMalformedTpmPublic: return "A TPM2B_PUBLIC field does not parse."
+        case .requestMethodNotAllowed: return "The endpoint does not take this HTTP method (HTTP 405)."
+        case .requestNotFound: return "No such endpoint (HTTP 404)."
+        case .requestTooLarge: return "The request body is over the 4 MiB limit (HTTP 413)."
+        case .requestUnsupportedMediaType: return "The body's content type is not application/json (HTTP 415)."
+        case .serverInternalError: return "An unexpected server error, answered without internals (HTTP 500)."
         case .signatureContentTooLarge: return "The signed content is larger than a detached signature is checked over."
         case .signatureDigestMismatch: return "The content does not match the signed message digest (the content was altered)."
         case .signatureInvalid: return "The detached CMS signature does not verify."
@@ -429,6 +544,13 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
         case .signatureSignerCount: return "The signature does not have exactly one signer."
         case .signatureTooManyCertificates: return "A detached CMS signature carries more than 64 certificates."
         case .signatureWeakDigest: return "The signature's digest algorithm is not SHA-256, SHA-384 or SHA-512."
+        case .tokenExpired: return "The admission token has expired."
+        case .tokenJwksMalformed: return "The JWKS does not parse."
+        case .tokenNotAffirming: return "The token's status is not affirming for the platform and the image."
+        case .tokenNotYetValid: return "The token's issue time is in the future."
+        case .tokenSignatureInvalid: return "The token's ES256 signature does not verify with any key of the JWKS (by kid)."
+        case .tokenWrongAudience: return "The token was issued for another audience."
+        case .tokenWrongProfile: return "The token's eat_profile is not the EAR profile hostattest issues."
         case .tpmBadDigest: return "An extend lacks a digest for an active bank, names an inactive bank, or has a digest of the wrong size."
         case .tpmBadNonce: return "A quote nonce is empty or longer than 64 bytes."
         case .tpmBadPcrIndex: return "A PCR index outside 0–23."
@@ -483,7 +605,16 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
              .akNotRestricted,
              .akNotSensitiveDataOrigin,
              .akNotSigning,
+             .akUnusable,
              .akWeakKey,
+             .appraisalBankMissing,
+             .appraisalComponentMismatch,
+             .appraisalEventMismatch,
+             .appraisalEventMissing,
+             .appraisalEventUnexpected,
+             .appraisalLogNotReplayed,
+             .appraisalNoBaseline,
+             .appraisalPcrNotQuoted,
              .authenticodeDigestMismatch,
              .authenticodeMalformed,
              .authenticodeSignatureInvalid,
@@ -494,6 +625,8 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
              .authenticodeUnsupportedType,
              .authenticodeWeakDigest,
              .authenticodeWeakSignerDigest,
+             .baselineSignatureInvalid,
+             .baselineUnsigned,
              .bootChainBroken,
              .bootVendorCertMalformed,
              .bootVendorCertMissing,
@@ -515,8 +648,21 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
              .chainTooManyCertificates,
              .chainUntrusted,
              .chainUsageUnreadable,
+             .counterClockBackwards,
+             .counterResetBackwards,
+             .counterRestartBackwards,
              .dbxCertificateRevoked,
              .dbxDigestRevoked,
+             .ekCertificateKeyMismatch,
+             .ekCertificateMalformed,
+             .ekNoCertificate,
+             .ekNotStorageKey,
+             .ekRevoked,
+             .ekSoftwareTpm,
+             .ekUntrusted,
+             .enrollSecretMismatch,
+             .hostEkMismatch,
+             .hostRevoked,
              .imageAuthenticodeMismatch,
              .imageBootConfigMismatch,
              .imageDigestMismatch,
@@ -536,7 +682,11 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
              .imageVibNameMismatch,
              .imageVibVersionMismatch,
              .nonceEmpty,
+             .nonceExpired,
              .nonceMismatch,
+             .nonceOtherHost,
+             .nonceReused,
+             .nonceUnknown,
              .pcrBankMissing,
              .pcrBankUnsupported,
              .pcrIndexInvalid,
@@ -567,6 +717,12 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
              .signatureSignerCount,
              .signatureTooManyCertificates,
              .signatureWeakDigest,
+             .tokenExpired,
+             .tokenNotAffirming,
+             .tokenNotYetValid,
+             .tokenSignatureInvalid,
+             .tokenWrongAudience,
+             .tokenWrongProfile,
              .vibAcceptanceBelowHost,
              .vibChecksumMismatch,
              .vibChecksumMissing,
@@ -587,10 +743,19 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
              .vibSignerUntrusted,
              .vibUnsigned:
             return .rejected
-        case .arBadName,
+        case .adminDisabled,
+             .adminUnauthorized,
+             .akUnsupported,
+             .arBadName,
              .arTooLarge,
              .authenticodeKeyMismatch,
              .authenticodeUnsupportedKey,
+             .baselineBankMissing,
+             .baselineEmpty,
+             .baselineFormat,
+             .baselineMalformed,
+             .baselineTooLarge,
+             .baselineUnknown,
              .bootBankUnsupported,
              .bootImageChanged,
              .bootTpmNotReset,
@@ -606,6 +771,7 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
              .bootcfgUnknownKey,
              .certMalformed,
              .dbxBadEntry,
+             .ekUnsupported,
              .eventlogDigestCount,
              .eventlogDuplicateDigest,
              .eventlogPcrIndex,
@@ -619,10 +785,15 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
              .eventlogUnknownAlgorithm,
              .eventlogWriterDigest,
              .eventlogWriterPcr,
+             .evidenceMalformed,
              .gzipCorrupt,
              .gzipTooLarge,
              .gzipTruncated,
              .gzipZlib,
+             .hostAlreadyEnrolled,
+             .hostNotActivated,
+             .hostNotPending,
+             .hostUnknown,
              .imageFileMissing,
              .imageNotADirectory,
              .imageNotRegularFile,
@@ -667,6 +838,18 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
              .profileModuleKind,
              .profilePathUnsafe,
              .profileTooLarge,
+             .requestInvalid,
+             .requestInvalidGroup,
+             .requestInvalidName,
+             .requestMalformedBase64,
+             .requestMalformedJson,
+             .requestMalformedTpmPublic,
+             .requestMethodNotAllowed,
+             .requestNotFound,
+             .requestTooLarge,
+             .requestUnsupportedMediaType,
+             .serverInternalError,
+             .tokenJwksMalformed,
              .tpmBadDigest,
              .tpmBadNonce,
              .tpmBadPcrIndex,
@@ -875,6 +1058,8 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
              .akNotRestricted,
              .akNotSensitiveDataOrigin,
              .akNotSigning,
+             .akUnsupported,
+             .akUnusable,
              .akWeakKey:
             return "attestation keys"
         case .eventlogDigestCount,
@@ -927,6 +1112,20 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
              .keyMalformed,
              .pemMalformed:
             return "keys"
+        case .adminDisabled,
+             .adminUnauthorized,
+             .requestInvalid,
+             .requestInvalidGroup,
+             .requestInvalidName,
+             .requestMalformedBase64,
+             .requestMalformedJson,
+             .requestMalformedTpmPublic,
+             .requestMethodNotAllowed,
+             .requestNotFound,
+             .requestTooLarge,
+             .requestUnsupportedMediaType,
+             .serverInternalError:
+            return "HTTP API"
         case .tpmBadDigest,
              .tpmBadNonce,
              .tpmBadPcrIndex,
@@ -941,12 +1140,63 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
              .tpmUnreachable,
              .tpmUnsupported:
             return "TPMs"
+        case .appraisalBankMissing,
+             .appraisalComponentMismatch,
+             .appraisalEventMismatch,
+             .appraisalEventMissing,
+             .appraisalEventUnexpected,
+             .appraisalLogNotReplayed,
+             .appraisalNoBaseline,
+             .appraisalPcrNotQuoted:
+            return "appraisal"
+        case .baselineBankMissing,
+             .baselineEmpty,
+             .baselineFormat,
+             .baselineMalformed,
+             .baselineSignatureInvalid,
+             .baselineTooLarge,
+             .baselineUnknown,
+             .baselineUnsigned:
+            return "baselines"
+        case .ekCertificateKeyMismatch,
+             .ekCertificateMalformed,
+             .ekNoCertificate,
+             .ekNotStorageKey,
+             .ekRevoked,
+             .ekSoftwareTpm,
+             .ekUnsupported,
+             .ekUntrusted:
+            return "endorsement keys"
         case .bootBankUnsupported,
              .bootImageChanged,
              .bootTpmNotReset,
              .bootTpmPcrMismatch,
              .bootVerdictMissing:
             return "measured boot"
+        case .counterClockBackwards,
+             .counterResetBackwards,
+             .counterRestartBackwards,
+             .enrollSecretMismatch,
+             .evidenceMalformed,
+             .hostAlreadyEnrolled,
+             .hostEkMismatch,
+             .hostNotActivated,
+             .hostNotPending,
+             .hostRevoked,
+             .hostUnknown,
+             .nonceExpired,
+             .nonceOtherHost,
+             .nonceReused,
+             .nonceUnknown:
+            return "server"
+        case .tokenExpired,
+             .tokenJwksMalformed,
+             .tokenNotAffirming,
+             .tokenNotYetValid,
+             .tokenSignatureInvalid,
+             .tokenWrongAudience,
+             .tokenWrongProfile:
+            return "tokens"
         }
     }
 

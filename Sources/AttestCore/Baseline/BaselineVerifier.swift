@@ -1,0 +1,51 @@
+import Foundation
+
+/// A baseline whose detached CMS signature verified to the caller's baseline anchors, over the exact
+/// bytes that were parsed. Only ``BaselineVerifier`` makes one.
+public struct VerifiedBaseline: Sendable, Hashable {
+    public let baseline: Baseline
+    /// The exact signed bytes.
+    public let bytes: [UInt8]
+    /// The signer's subject.
+    public let signer: String
+    /// SHA-256 of `bytes`, lower-case hex: the baseline's identity in the store and in tokens.
+    public let digest: String
+
+    init(baseline: Baseline, bytes: [UInt8], signer: String) {
+        self.baseline = baseline
+        self.bytes = bytes
+        self.signer = signer
+        self.digest = DigestAlgorithm.sha256.hash(bytes).hex
+    }
+}
+
+/// Verifies a signed baseline: the signature (`baseline.signature-invalid`, `baseline.unsigned`) over
+/// the exact bytes, chained to `anchors` (who may sign baselines is the caller's choice; no anchors
+/// trusts nothing), then the strict parse. Malformed baseline JSON throws ``ParseError``.
+public enum BaselineVerifier {
+    public static func verify(bytes: [UInt8], signature: [UInt8]?, anchors: [X509Certificate], time: Date) throws
+        -> (report: VerificationReport, verified: VerifiedBaseline?) {
+        let baseline = try Baseline(jsonBytes: bytes)
+        var report = VerificationReport()
+        let component = "baseline \(baseline.label)"
+        guard let signature, signature.contains(where: { !$0.isASCIIWhitespace }) else {
+            report.fail(.baselineUnsigned, "the baseline has no signature", component: component)
+            return (report, nil)
+        }
+        let cms: DetachedCMSSignature
+        do {
+            cms = try DetachedCMSSignature(bytes: signature)
+        } catch {
+            report.fail(.baselineSignatureInvalid, "the signature is not a CMS signature: \(error)", component: component)
+            return (report, nil)
+        }
+        let v = cms.verify(content: bytes, anchors: anchors, time: .at(time), requireCodeSigning: false, component: component)
+        guard v.isValid, let signer = v.signer else {
+            report.fail(.baselineSignatureInvalid, "the baseline's signature does not verify to the baseline anchors", component: component)
+            report.failures += v.report.failures
+            return (report, nil)
+        }
+        report.pass("baseline signed by \(signer.subject)")
+        return (report, VerifiedBaseline(baseline: baseline, bytes: bytes, signer: signer.subject))
+    }
+}

@@ -1,0 +1,166 @@
+import AttestCore
+import AttestWire
+import Crypto
+import Foundation
+
+/// Challenges and attestations: the hot path. One nonce read, one quote verification with log
+/// replay, one appraisal, one transaction (nonce consumed + audit row + host state), then the token.
+public struct AttestationService: Sendable {
+    let store: any AttestationStore
+    let config: ServerConfiguration
+    let baselines: BaselineCatalog
+    let tokens: TokenIssuer
+
+    public init(store: any AttestationStore, config: ServerConfiguration, baselines: BaselineCatalog, tokens: TokenIssuer) {
+        self.store = store; self.config = config; self.baselines = baselines; self.tokens = tokens
+    }
+
+    /// A 32-byte random nonce for this host, single use, expiring after `nonceLifetime`.
+    ///
+    /// Design: a nonce table (nonce, host, expiry, used) rather than a stateless MAC'd nonce: one
+    /// small write per challenge, and single use is an `UPDATE … WHERE used = 0` in the verdict's
+    /// transaction. Expired rows are purged on each insert, so the table stays bounded.
+    public func challenge(hostID: String, now: Date) async throws -> ChallengeResponse {
+        guard let host = try await store.host(id: hostID) else { throw APIError.unknownHost(hostID) }
+        guard host.state != .pending else { throw APIError(409, .hostNotActivated, "host \(host.name) has not activated its AK yet") }
+        var nonce = [UInt8](repeating: 0, count: 32)
+        var rng = SystemRandomNumberGenerator()
+        for i in nonce.indices { nonce[i] = UInt8.random(in: 0...255, using: &rng) }
+        let expires = now.addingTimeInterval(config.nonceLifetime)
+        try await store.insertNonce(NonceRecord(nonce: nonce, hostId: hostID, expiresAt: expires), purgeBefore: now.addingTimeInterval(-config.nonceLifetime))
+        return ChallengeResponse(nonce: Data(nonce).base64EncodedString(), expiresAt: Timestamp.string(expires))
+    }
+
+    struct Evidence: Sendable {
+        var nonce: [UInt8]
+        var quote: [UInt8]
+        var signature: TPMTSignature
+        var pcrs: PCRValues
+        var log: EventLog
+    }
+
+    static func parse(_ r: AttestationRequest) throws -> Evidence {
+        let nonce = try Base64Field.decode(r.nonce, field: "nonce")
+        let quote = try Base64Field.decode(r.quote, field: "quote")
+        let sig = try Base64Field.decode(r.signature, field: "signature")
+        let pcrs = try Base64Field.decode(r.pcrs, field: "pcrs")
+        let log = try Base64Field.decode(r.eventLog, field: "eventLog")
+        do {
+            return Evidence(nonce: nonce, quote: quote, signature: try TPMTSignature(bytes: sig),
+                            pcrs: try PCRValues(tpm2ToolsSerialized: pcrs), log: try EventLog(bytes: log))
+        } catch let e as ParseError {
+            throw APIError(400, .evidenceMalformed, "\(e)")
+        }
+    }
+
+    public func attest(hostID: String, _ request: AttestationRequest, now: Date) async throws -> Verdict {
+        guard var host = try await store.host(id: hostID) else { throw APIError.unknownHost(hostID) }
+        guard host.state != .pending else { throw APIError(409, .hostNotActivated, "host \(host.name) has not activated its AK yet") }
+        let evidence = try Self.parse(request)
+        var findings: [Finding] = []
+        var notes: [String] = []
+
+        if host.state == .revoked {
+            findings.append(Finding(.hostRevoked, "host \(host.name) is revoked by an admin", component: "host \(host.name)"))
+        }
+        // The nonce: issued by this server, to this host, unused, unexpired.
+        let record = try await store.nonce(evidence.nonce)
+        var consume: [UInt8]? = nil
+        if let record {
+            if record.hostId != host.id {
+                findings.append(Finding(.nonceOtherHost, "the nonce was issued to another host", component: "nonce"))
+            } else {
+                if record.used {
+                    findings.append(Finding(.nonceReused, "the nonce was already used by an earlier attestation", component: "nonce"))
+                } else {
+                    consume = evidence.nonce
+                }
+                if record.expiresAt < now {
+                    findings.append(Finding(.nonceExpired, "the nonce expired at \(Timestamp.string(record.expiresAt))", component: "nonce"))
+                }
+            }
+        } else {
+            findings.append(Finding(.nonceUnknown, "the nonce was not issued by this server (or has been purged)", component: "nonce"))
+        }
+
+        // The quote, with the AK bound at enrollment, and the log replay; then the counters and the
+        // baselines. Verification is CPU work: run it off the HTTP event loop.
+        let akBytes = host.akPublic
+        let allowWeak = config.allowWeakAlgorithms
+        let active = try await baselines.active(group: host.group, now: now)
+        let outcome = await Task.detached { () -> (VerificationReport, VerifiedQuote?, Appraisal?) in
+            guard let area = try? TPMTPublic(bytes: akBytes), let ak = try? AttestationKey(publicArea: area) else {
+                var r = VerificationReport()
+                r.fail(.akUnusable, "the stored attestation key cannot be loaded", component: "AK")
+                return (r, nil, nil)
+            }
+            let q = QuoteVerifier(attestationKey: ak, allowWeakAlgorithms: allowWeak)
+                .verify(attest: evidence.quote, signature: evidence.signature, pcrs: evidence.pcrs, nonce: evidence.nonce, eventLog: evidence.log)
+            guard let verified = q.verified else { return (q.report, nil, nil) }
+            return (q.report, verified, Appraiser.appraise(quote: verified, log: evidence.log, baselines: active))
+        }.value
+        let (quoteReport, verifiedQuote, appraisal) = outcome
+        findings += quoteReport.failures
+        if let verified = verifiedQuote {
+            let counters = counterFindings(host: host, clock: verified.clockInfo, notes: &notes)
+            findings += counters
+            // A clock that went back is not recorded, so a later honest quote is still compared
+            // with the highest values seen.
+            if counters.isEmpty {
+                host.lastResetCount = verified.clockInfo.resetCount
+                host.lastRestartCount = verified.clockInfo.restartCount
+                host.lastClock = verified.clockInfo.clock
+            }
+        }
+        // Any matching baseline admits; only when none does are the reasons of every baseline reported.
+        if let appraisal, !appraisal.isAdmitted { findings += appraisal.failures }
+
+        let admitted = findings.isEmpty && appraisal?.isAdmitted == true
+        let attestationID = UUID().uuidString.lowercased()
+        var token: String? = nil
+        if admitted, let matched = appraisal?.matched {
+            token = try await tokens.sign(await tokens.claims(hostID: host.id, attestationID: attestationID, nonce: evidence.nonce,
+                                                              baseline: matched, now: now))
+        }
+        var verdict = Verdict(attestationId: attestationID, hostId: host.id, status: admitted ? .admitted : .rejected,
+                              at: Timestamp.string(now), findings: findings.map(\.wire), notes: notes,
+                              baseline: appraisal?.matched?.baseline.label, token: token)
+        if host.state != .revoked { host.state = admitted ? .admitted : .rejected }
+        host.lastAttestationAt = now
+        host.lastVerdict = verdict
+        do {
+            try await store.commit(verdict: verdict, host: host, consumingNonce: consume)
+        } catch StoreError.nonceAlreadyUsed {
+            // Another attestation consumed the nonce between the check and the commit.
+            verdict.status = .rejected
+            verdict.token = nil
+            verdict.baseline = nil
+            verdict.findings.append(WireFinding(code: VerificationCode.nonceReused.rawValue, message: "the nonce was used by a concurrent attestation", component: "nonce"))
+            host.state = host.state == .revoked ? HostState.revoked : HostState.rejected
+            host.lastVerdict = verdict
+            try await store.commit(verdict: verdict, host: host, consumingNonce: nil)
+        }
+        return verdict
+    }
+
+    /// TPMS_CLOCK_INFO against the last verified quote (TPM 2.0 Part 2, 10.11.1): resetCount never
+    /// decreases (it grows on every TPM reset: a reboot, noted); within one reset, restartCount
+    /// never decreases and clock never goes back.
+    func counterFindings(host: HostRecord, clock: TPMSClockInfo, notes: inout [String]) -> [Finding] {
+        guard let lastReset = host.lastResetCount else { return [] }
+        if clock.resetCount < lastReset {
+            return [Finding(.counterResetBackwards, "the TPM resetCount went back from \(lastReset) to \(clock.resetCount): a replayed quote or a reset TPM", component: "TPM clock")]
+        }
+        if clock.resetCount > lastReset {
+            notes.append("reboot: the TPM resetCount went from \(lastReset) to \(clock.resetCount)")
+            return []
+        }
+        if let lastRestart = host.lastRestartCount, clock.restartCount < lastRestart {
+            return [Finding(.counterRestartBackwards, "the TPM restartCount went back from \(lastRestart) to \(clock.restartCount) without a reset", component: "TPM clock")]
+        }
+        if let lastClock = host.lastClock, clock.clock < lastClock {
+            return [Finding(.counterClockBackwards, "the TPM clock went back from \(lastClock) to \(clock.clock) without a reset", component: "TPM clock")]
+        }
+        return []
+    }
+}

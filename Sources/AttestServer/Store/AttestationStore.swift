@@ -1,0 +1,37 @@
+import AttestWire
+import Foundation
+
+/// Where the server keeps everything another replica needs: hosts, nonces, baselines, the audit
+/// trail and the token-signing keys. ``SQLiteStore`` (GRDB) is the embedded default and
+/// ``MemoryStore`` serves tests; PostgreSQL will implement the same protocol. One contract test
+/// suite runs against every implementation.
+public protocol AttestationStore: Sendable {
+    /// Adds a host. Throws ``StoreError/hostExists(id:)`` when the name is taken.
+    func insertHost(_ host: HostRecord) async throws
+    func host(id: String) async throws -> HostRecord?
+    func host(name: String) async throws -> HostRecord?
+    func hosts() async throws -> [HostRecord]
+    /// Replaces a host's mutable fields (never its EK).
+    func updateHost(_ host: HostRecord) async throws
+    /// Deletes a host (admin); its audit trail stays. Returns whether it existed.
+    func deleteHost(id: String) async throws -> Bool
+
+    /// Stores an issued nonce and drops nonces that expired before `purgeBefore` (bounded table).
+    func insertNonce(_ nonce: NonceRecord, purgeBefore: Date) async throws
+    func nonce(_ value: [UInt8]) async throws -> NonceRecord?
+
+    /// In one transaction: consumes `nonce` (when given; throws ``StoreError/nonceAlreadyUsed`` if it
+    /// was used, and then writes nothing), appends `verdict` to the audit trail and stores `host`.
+    func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?) async throws
+    /// The audit trail of a host, oldest first.
+    func attestations(hostID: String) async throws -> [Verdict]
+
+    func insertBaseline(_ baseline: BaselineRecord) async throws
+    func baselines() async throws -> [BaselineRecord]
+    func deleteBaseline(id: String) async throws -> Bool
+
+    func insertSigningKey(_ key: SigningKeyRecord) async throws
+    func signingKeys() async throws -> [SigningKeyRecord]
+    /// Marks every key but `kid` retired.
+    func retireSigningKeys(except kid: String) async throws
+}

@@ -1,0 +1,59 @@
+import AttestWire
+import Foundation
+
+/// An in-memory ``AttestationStore`` for tests and throw-away servers (`--db memory`).
+public actor MemoryStore: AttestationStore {
+    private var hostsByID: [String: HostRecord] = [:]
+    private var nonces: [[UInt8]: NonceRecord] = [:]
+    private var audit: [Verdict] = []
+    private var baselineList: [BaselineRecord] = []
+    private var keys: [SigningKeyRecord] = []
+
+    public init() {}
+
+    public func insertHost(_ host: HostRecord) throws {
+        if let existing = hostsByID.values.first(where: { $0.name == host.name }) { throw StoreError.hostExists(id: existing.id) }
+        hostsByID[host.id] = host
+    }
+    public func host(id: String) -> HostRecord? { hostsByID[id] }
+    public func host(name: String) -> HostRecord? { hostsByID.values.first { $0.name == name } }
+    public func hosts() -> [HostRecord] { hostsByID.values.sorted { $0.name < $1.name } }
+    public func updateHost(_ host: HostRecord) throws {
+        guard let old = hostsByID[host.id] else { throw StoreError.notFound }
+        var h = host
+        h.ekPublic = old.ekPublic; h.ekFingerprint = old.ekFingerprint
+        hostsByID[host.id] = h
+    }
+    public func deleteHost(id: String) -> Bool { hostsByID.removeValue(forKey: id) != nil }
+
+    public func insertNonce(_ nonce: NonceRecord, purgeBefore: Date) {
+        nonces = nonces.filter { $0.value.expiresAt >= purgeBefore }
+        nonces[nonce.nonce] = nonce
+    }
+    public func nonce(_ value: [UInt8]) -> NonceRecord? { nonces[value] }
+
+    public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?) throws {
+        if let nonce {
+            guard var n = nonces[nonce], !n.used else { throw StoreError.nonceAlreadyUsed }
+            n.used = true
+            nonces[nonce] = n
+        }
+        audit.append(verdict)
+        if hostsByID[host.id] != nil { try updateHost(host) }
+    }
+    public func attestations(hostID: String) -> [Verdict] { audit.filter { $0.hostId == hostID } }
+
+    public func insertBaseline(_ baseline: BaselineRecord) { baselineList.removeAll { $0.id == baseline.id && $0.group == baseline.group }; baselineList.append(baseline) }
+    public func baselines() -> [BaselineRecord] { baselineList }
+    public func deleteBaseline(id: String) -> Bool {
+        let before = baselineList.count
+        baselineList.removeAll { $0.id == id }
+        return baselineList.count != before
+    }
+
+    public func insertSigningKey(_ key: SigningKeyRecord) { keys.append(key) }
+    public func signingKeys() -> [SigningKeyRecord] { keys }
+    public func retireSigningKeys(except kid: String) {
+        for i in keys.indices where keys[i].kid != kid { keys[i].retired = true }
+    }
+}

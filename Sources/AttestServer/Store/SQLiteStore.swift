@@ -1,0 +1,193 @@
+import AttestWire
+import Foundation
+import GRDB
+
+/// The embedded ``AttestationStore``: SQLite through GRDB, in WAL mode (a `DatabasePool`).
+///
+/// The audit table is append-only: triggers refuse UPDATE and DELETE on it. A verdict, the
+/// consumption of its nonce and the host's new state are written in one transaction.
+public final class SQLiteStore: AttestationStore {
+    private let pool: DatabasePool
+
+    public init(path: String) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        pool = try DatabasePool(path: path, configuration: config)
+        try migrator.migrate(pool)
+    }
+
+    private var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE hosts (
+                    id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, grp TEXT NOT NULL, state TEXT NOT NULL,
+                    ekPublic BLOB NOT NULL, ekFingerprint TEXT NOT NULL, ekBasis TEXT NOT NULL,
+                    akPublic BLOB NOT NULL, akName TEXT NOT NULL, secretHash BLOB, enrolledAt DOUBLE NOT NULL,
+                    lastAttestationAt DOUBLE, lastResetCount INTEGER, lastRestartCount INTEGER, lastClock INTEGER,
+                    lastVerdict TEXT);
+                CREATE TABLE nonces (nonce BLOB PRIMARY KEY, hostId TEXT NOT NULL, expiresAt DOUBLE NOT NULL, used INTEGER NOT NULL DEFAULT 0);
+                CREATE INDEX nonces_expiry ON nonces(expiresAt);
+                CREATE TABLE audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, hostId TEXT NOT NULL,
+                    at TEXT NOT NULL, status TEXT NOT NULL, verdict TEXT NOT NULL);
+                CREATE INDEX audit_host ON audit(hostId, seq);
+                CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
+                CREATE TABLE baselines (id TEXT NOT NULL, grp TEXT NOT NULL, bytes BLOB NOT NULL, signature BLOB NOT NULL,
+                    addedAt DOUBLE NOT NULL, PRIMARY KEY (id, grp));
+                CREATE TABLE signing_keys (kid TEXT PRIMARY KEY, privateKeyPEM TEXT NOT NULL, createdAt DOUBLE NOT NULL,
+                    retired INTEGER NOT NULL DEFAULT 0);
+                """)
+        }
+        return m
+    }
+
+    private static let encoder = JSONEncoder()
+    private static let decoder = JSONDecoder()
+
+    private static func host(_ row: Row) -> HostRecord {
+        var h = HostRecord(id: row["id"], name: row["name"], group: row["grp"], state: HostState(rawValue: row["state"]) ?? .revoked,
+                           ekPublic: Array(row["ekPublic"] as Data), ekFingerprint: row["ekFingerprint"], ekBasis: row["ekBasis"],
+                           akPublic: Array(row["akPublic"] as Data), akName: row["akName"],
+                           secretHash: (row["secretHash"] as Data?).map(Array.init),
+                           enrolledAt: Date(timeIntervalSince1970: row["enrolledAt"]))
+        h.lastAttestationAt = (row["lastAttestationAt"] as Double?).map(Date.init(timeIntervalSince1970:))
+        h.lastResetCount = (row["lastResetCount"] as Int64?).map { UInt32(truncatingIfNeeded: $0) }
+        h.lastRestartCount = (row["lastRestartCount"] as Int64?).map { UInt32(truncatingIfNeeded: $0) }
+        h.lastClock = (row["lastClock"] as Int64?).map { UInt64(bitPattern: $0) }
+        h.lastVerdict = (row["lastVerdict"] as String?).flatMap { try? decoder.decode(Verdict.self, from: Data($0.utf8)) }
+        return h
+    }
+
+    private static func verdictJSON(_ v: Verdict?) -> String? {
+        v.flatMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    public func insertHost(_ h: HostRecord) async throws {
+        try await pool.write { db in
+            if let id = try String.fetchOne(db, sql: "SELECT id FROM hosts WHERE name = ?", arguments: [h.name]) {
+                throw StoreError.hostExists(id: id)
+            }
+            try db.execute(sql: """
+                INSERT INTO hosts (id, name, grp, state, ekPublic, ekFingerprint, ekBasis, akPublic, akName, secretHash, enrolledAt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [h.id, h.name, h.group, h.state.rawValue, Data(h.ekPublic), h.ekFingerprint, h.ekBasis,
+                                 Data(h.akPublic), h.akName, h.secretHash.map { Data($0) }, h.enrolledAt.timeIntervalSince1970])
+        }
+    }
+
+    public func host(id: String) async throws -> HostRecord? {
+        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM hosts WHERE id = ?", arguments: [id]).map(Self.host) }
+    }
+
+    public func host(name: String) async throws -> HostRecord? {
+        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM hosts WHERE name = ?", arguments: [name]).map(Self.host) }
+    }
+
+    public func hosts() async throws -> [HostRecord] {
+        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM hosts ORDER BY name").map(Self.host) }
+    }
+
+    private static func update(_ h: HostRecord, in db: Database) throws {
+        try db.execute(sql: """
+            UPDATE hosts SET grp = ?, state = ?, ekBasis = ?, akPublic = ?, akName = ?, secretHash = ?, lastAttestationAt = ?,
+                lastResetCount = ?, lastRestartCount = ?, lastClock = ?, lastVerdict = ? WHERE id = ?
+            """, arguments: [h.group, h.state.rawValue, h.ekBasis, Data(h.akPublic), h.akName, h.secretHash.map { Data($0) },
+                             h.lastAttestationAt?.timeIntervalSince1970, h.lastResetCount.map { Int64($0) },
+                             h.lastRestartCount.map { Int64($0) }, h.lastClock.map { Int64(bitPattern: $0) }, verdictJSON(h.lastVerdict), h.id])
+    }
+
+    public func updateHost(_ h: HostRecord) async throws {
+        try await pool.write { db in
+            try Self.update(h, in: db)
+            if db.changesCount == 0 { throw StoreError.notFound }
+        }
+    }
+
+    public func deleteHost(id: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM hosts WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func insertNonce(_ n: NonceRecord, purgeBefore: Date) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM nonces WHERE expiresAt < ?", arguments: [purgeBefore.timeIntervalSince1970])
+            try db.execute(sql: "INSERT INTO nonces (nonce, hostId, expiresAt, used) VALUES (?, ?, ?, ?)",
+                           arguments: [Data(n.nonce), n.hostId, n.expiresAt.timeIntervalSince1970, n.used])
+        }
+    }
+
+    public func nonce(_ value: [UInt8]) async throws -> NonceRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM nonces WHERE nonce = ?", arguments: [Data(value)]).map {
+                NonceRecord(nonce: Array($0["nonce"] as Data), hostId: $0["hostId"], expiresAt: Date(timeIntervalSince1970: $0["expiresAt"]),
+                            used: ($0["used"] as Int) != 0)
+            }
+        }
+    }
+
+    public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?) async throws {
+        let json = Self.verdictJSON(verdict) ?? "{}"
+        try await pool.write { db in
+            if let nonce {
+                try db.execute(sql: "UPDATE nonces SET used = 1 WHERE nonce = ? AND used = 0", arguments: [Data(nonce)])
+                if db.changesCount != 1 { throw StoreError.nonceAlreadyUsed }
+            }
+            try db.execute(sql: "INSERT INTO audit (id, hostId, at, status, verdict) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [verdict.attestationId, verdict.hostId, verdict.at, verdict.status.rawValue, json])
+            try Self.update(host, in: db)
+        }
+    }
+
+    public func attestations(hostID: String) async throws -> [Verdict] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT verdict FROM audit WHERE hostId = ? ORDER BY seq", arguments: [hostID])
+                .compactMap { try? Self.decoder.decode(Verdict.self, from: Data($0.utf8)) }
+        }
+    }
+
+    public func insertBaseline(_ b: BaselineRecord) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO baselines (id, grp, bytes, signature, addedAt) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [b.id, b.group, Data(b.bytes), Data(b.signature), b.addedAt.timeIntervalSince1970])
+        }
+    }
+
+    public func baselines() async throws -> [BaselineRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM baselines ORDER BY addedAt").map {
+                BaselineRecord(id: $0["id"], group: $0["grp"], bytes: Array($0["bytes"] as Data), signature: Array($0["signature"] as Data),
+                               addedAt: Date(timeIntervalSince1970: $0["addedAt"]))
+            }
+        }
+    }
+
+    public func deleteBaseline(id: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM baselines WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func insertSigningKey(_ k: SigningKeyRecord) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO signing_keys (kid, privateKeyPEM, createdAt, retired) VALUES (?, ?, ?, ?)",
+                           arguments: [k.kid, k.privateKeyPEM, k.createdAt.timeIntervalSince1970, k.retired])
+        }
+    }
+
+    public func signingKeys() async throws -> [SigningKeyRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM signing_keys ORDER BY createdAt").map {
+                SigningKeyRecord(kid: $0["kid"], privateKeyPEM: $0["privateKeyPEM"], createdAt: Date(timeIntervalSince1970: $0["createdAt"]),
+                                 retired: ($0["retired"] as Int) != 0)
+            }
+        }
+    }
+
+    public func retireSigningKeys(except kid: String) async throws {
+        try await pool.write { db in try db.execute(sql: "UPDATE signing_keys SET retired = 1 WHERE kid != ?", arguments: [kid]) }
+    }
+}

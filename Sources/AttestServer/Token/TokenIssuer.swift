@@ -1,0 +1,88 @@
+import AttestCore
+import Crypto
+import Foundation
+import JWTKit
+
+/// Signs EAR tokens (ES256 JWT) with the newest active key in the store, creating one on first use;
+/// publishes every active key as a JWKS. Keys live in the store so that replicas share them;
+/// `rotate()` adds a new key and retires the rest (verifiers holding old tokens should refetch the
+/// JWKS, which then lists only the new key).
+public actor TokenIssuer {
+    private let store: any AttestationStore
+    public let lifetime: TimeInterval
+    public let audience: String?
+    public let verifierID: EARClaims.VerifierID
+
+    public init(store: any AttestationStore, lifetime: TimeInterval, audience: String?,
+                verifierID: EARClaims.VerifierID = .init(build: "hostattest-server 1", developer: "hostattest")) {
+        self.store = store
+        self.lifetime = lifetime
+        self.audience = audience
+        self.verifierID = verifierID
+    }
+
+    /// The active signing key, created when there is none.
+    func activeKey() async throws -> SigningKeyRecord {
+        if let key = try await store.signingKeys().last(where: { !$0.retired }) { return key }
+        return try await rotate()
+    }
+
+    /// Adds a new key and retires the others.
+    @discardableResult
+    public func rotate() async throws -> SigningKeyRecord {
+        let key = P256.Signing.PrivateKey()
+        let kid = Array(SHA256.hash(data: key.publicKey.derRepresentation)).prefix(12).map { String(format: "%02x", $0) }.joined()
+        let record = SigningKeyRecord(kid: kid, privateKeyPEM: key.pemRepresentation, createdAt: Date())
+        try await store.insertSigningKey(record)
+        try await store.retireSigningKeys(except: kid)
+        return record
+    }
+
+    public func sign(_ claims: EARClaims) async throws -> String {
+        let record = try await activeKey()
+        let keys = JWTKeyCollection()
+        let key = try ES256PrivateKey(pem: record.privateKeyPEM)
+        await keys.add(ecdsa: key, kid: JWKIdentifier(string: record.kid))
+        return try await keys.sign(claims, kid: JWKIdentifier(string: record.kid))
+    }
+
+    /// Claims for an admitted host.
+    public func claims(hostID: String, attestationID: String, nonce: [UInt8], baseline: VerifiedBaseline, now: Date) -> EARClaims {
+        let policy = "hostattest:baseline:\(baseline.baseline.name):\(baseline.baseline.version):sha256:\(baseline.digest)"
+        let governsFirmware = baseline.baseline.pcrs.contains { $0 < 8 }
+        let governsImage = baseline.baseline.pcrs.contains { $0 >= 8 }
+        let platform = EARClaims.Submod(
+            status: governsFirmware ? .affirming : .none,
+            trustworthinessVector: .init(instanceIdentity: 2, configuration: governsFirmware ? 2 : 0, hardware: 2),
+            appraisalPolicyIDs: [policy])
+        let image = EARClaims.Submod(
+            status: governsImage ? .affirming : .none,
+            trustworthinessVector: .init(configuration: governsImage ? 2 : 0, executables: governsImage ? 2 : 0),
+            appraisalPolicyIDs: [policy])
+        let iat = Int64(now.timeIntervalSince1970)
+        return EARClaims(issuedAt: iat, expiresAt: iat + Int64(lifetime), nonce: Data(nonce).base64URLEncoded(),
+                         verifierID: verifierID, submods: [EARClaims.platformSubmod: platform, EARClaims.imageSubmod: image],
+                         audience: audience, hostID: hostID, attestationID: attestationID)
+    }
+
+    /// The JWKS of the active keys (`/.well-known/jwks.json`).
+    public func jwks() async throws -> [String: [[String: String]]] {
+        _ = try await activeKey()
+        var out: [[String: String]] = []
+        for record in try await store.signingKeys() where !record.retired {
+            let key = try P256.Signing.PrivateKey(pemRepresentation: record.privateKeyPEM).publicKey
+            let raw = Array(key.rawRepresentation)
+            out.append(["kty": "EC", "crv": "P-256", "alg": "ES256", "use": "sig", "kid": record.kid,
+                        "x": Data(raw[0..<32]).base64URLEncoded(), "y": Data(raw[32..<64]).base64URLEncoded()])
+        }
+        return ["keys": out]
+    }
+}
+
+extension Data {
+    /// Base64url without padding (RFC 7515, 2).
+    func base64URLEncoded() -> String {
+        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

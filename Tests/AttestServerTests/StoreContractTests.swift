@@ -1,0 +1,105 @@
+import AttestServer
+import AttestWire
+import Foundation
+import Testing
+import TestSupport
+
+/// One contract, every store: what the server relies on.
+@Suite struct StoreContractTests {
+    enum Kind: String, CaseIterable { case memory, sqlite }
+
+    /// Lives as long as the test (Swift Testing makes one suite instance per test).
+    let dir = TempDir("store")
+
+    func make(_ kind: Kind) throws -> (any AttestationStore, Kind) {
+        switch kind {
+        case .memory: return (MemoryStore(), kind)
+        case .sqlite: return (try SQLiteStore(path: dir.file("attest-\(UUID().uuidString).db").path), kind)
+        }
+    }
+
+    func host(_ name: String = "h1") -> HostRecord {
+        HostRecord(id: UUID().uuidString, name: name, group: "g", state: .enrolled, ekPublic: [1, 2, 3], ekFingerprint: "ek1", ekBasis: "allowlist",
+                   akPublic: [4, 5], akName: "000b", secretHash: nil, enrolledAt: Date(timeIntervalSince1970: 1_700_000_000))
+    }
+
+    func verdict(_ hostID: String, _ status: Verdict.Status = .admitted) -> Verdict {
+        Verdict(attestationId: UUID().uuidString, hostId: hostID, status: status, at: "2026-01-01T00:00:00Z", findings: [], notes: [], baseline: nil, token: nil)
+    }
+
+    @Test(arguments: Kind.allCases) func hostsRoundTripAndNamesAreUnique(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        let h = host()
+        try await store.insertHost(h)
+        #expect(try await store.host(id: h.id) == h)
+        #expect(try await store.host(name: "h1")?.id == h.id)
+        await #expect(throws: StoreError.hostExists(id: h.id)) { try await store.insertHost(host()) }
+    }
+
+    @Test(arguments: Kind.allCases) func updateNeverChangesTheEK(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        var h = host()
+        try await store.insertHost(h)
+        h.ekPublic = [9, 9]
+        h.ekFingerprint = "other"
+        h.state = .admitted
+        try await store.updateHost(h)
+        let got = try #require(try await store.host(id: h.id))
+        #expect(got.ekPublic == [1, 2, 3] && got.ekFingerprint == "ek1" && got.state == .admitted)
+    }
+
+    @Test(arguments: Kind.allCases) func nonceIsSingleUseInTheVerdictTransaction(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        let h = host()
+        try await store.insertHost(h)
+        let nonce = [UInt8](repeating: 3, count: 32)
+        try await store.insertNonce(NonceRecord(nonce: nonce, hostId: h.id, expiresAt: Date().addingTimeInterval(60)), purgeBefore: Date())
+        try await store.commit(verdict: verdict(h.id), host: h, consumingNonce: nonce)
+        #expect(try await store.nonce(nonce)?.used == true)
+        await #expect(throws: StoreError.nonceAlreadyUsed) { try await store.commit(verdict: verdict(h.id), host: h, consumingNonce: nonce) }
+        // The failed commit wrote nothing.
+        #expect(try await store.attestations(hostID: h.id).count == 1)
+    }
+
+    @Test(arguments: Kind.allCases) func expiredNoncesArePurged(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        let old = [UInt8](repeating: 1, count: 32)
+        try await store.insertNonce(NonceRecord(nonce: old, hostId: "h", expiresAt: Date(timeIntervalSince1970: 10)), purgeBefore: Date(timeIntervalSince1970: 0))
+        try await store.insertNonce(NonceRecord(nonce: [2], hostId: "h", expiresAt: Date().addingTimeInterval(60)), purgeBefore: Date())
+        #expect(try await store.nonce(old) == nil)
+    }
+
+    @Test(arguments: Kind.allCases) func auditTrailOutlivesTheHost(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        let h = host()
+        try await store.insertHost(h)
+        try await store.commit(verdict: verdict(h.id), host: h, consumingNonce: nil)
+        try await store.commit(verdict: verdict(h.id, .rejected), host: h, consumingNonce: nil)
+        #expect(try await store.deleteHost(id: h.id))
+        #expect(try await store.attestations(hostID: h.id).map(\.status) == [.admitted, .rejected])
+    }
+
+    @Test(arguments: Kind.allCases) func baselinesAndKeys(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        try await store.insertBaseline(BaselineRecord(id: "b1", group: "g", bytes: [1], signature: [2], addedAt: Date()))
+        #expect(try await store.baselines().map(\.id) == ["b1"])
+        #expect(try await store.deleteBaseline(id: "b1"))
+        #expect(try await store.baselines().isEmpty)
+        try await store.insertSigningKey(SigningKeyRecord(kid: "k1", privateKeyPEM: "pem1", createdAt: Date(timeIntervalSince1970: 1)))
+        try await store.insertSigningKey(SigningKeyRecord(kid: "k2", privateKeyPEM: "pem2", createdAt: Date(timeIntervalSince1970: 2)))
+        try await store.retireSigningKeys(except: "k2")
+        #expect(try await store.signingKeys().map { "\($0.kid):\($0.retired)" } == ["k1:true", "k2:false"])
+    }
+
+    @Test func sqliteAuditTableIsAppendOnly() async throws {
+        let dir = TempDir("store")
+        let path = dir.file("attest.db").path
+        let store = try SQLiteStore(path: path)
+        let h = host()
+        try await store.insertHost(h)
+        try await store.commit(verdict: verdict(h.id), host: h, consumingNonce: nil)
+        let r = try Run.process("sqlite3", [path, "DELETE FROM audit;"])
+        #expect(r.status != 0 && r.stderr.contains("append-only"))
+        #expect(try await store.attestations(hostID: h.id).count == 1)
+    }
+}
