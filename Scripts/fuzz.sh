@@ -96,8 +96,8 @@ run_phase() {
     -artifact_prefix="$art" >"$log" 2>&1
   local rc=$?
   local execs slowest last cov ft corpus
-  execs=$(awk -F: '/^stat::number_of_executed_units/ {gsub(/ /, "", $2); print $2}' "$log" | tail -1)
-  slowest=$(awk -F: '/^stat::slowest_unit_time_sec/ {gsub(/ /, "", $2); print $2}' "$log" | tail -1)
+  execs=$(sed -nE 's/^stat::number_of_executed_units: *([0-9]+).*/\1/p' "$log" | tail -1)
+  slowest=$(sed -nE 's/^stat::slowest_unit_time_sec: *([0-9.]+).*/\1/p' "$log" | tail -1)
   last=$(grep -E '^#[0-9]+.*cov: ' "$log" | tail -1)
   cov=$(sed -nE 's/.* cov: ([0-9]+).*/\1/p' <<<"$last"); ft=$(sed -nE 's/.* ft: ([0-9]+).*/\1/p' <<<"$last")
   corpus=$(sed -nE 's/.* corp: ([0-9]+)\/.*/\1/p' <<<"$last")
