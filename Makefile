@@ -1,10 +1,12 @@
 # hostattest — the two commands of the quick start:
 #   make demo   installs missing system packages, builds, runs the main job end to end
-#   make test   installs missing system packages, builds (debug), runs every test
+#   make test   installs missing system packages, builds (debug), runs every test, then the same
+#               tests under AddressSanitizer and a fuzz smoke of every parser (what CI runs)
+#   make fuzz [FUZZ_SECONDS=N] [FUZZ_TARGET=name]   libFuzzer + ASan on every (or one) parser
 SWIFT ?= swift
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build build-release test demo bench clean
+.PHONY: all deps build build-release test test-asan fuzz fuzz-smoke demo bench clean
 
 all: build
 
@@ -21,6 +23,27 @@ test: deps
 	$(SWIFT) build --build-tests -j $(JOBS)
 	@echo "test: running every test (parallel)"
 	$(SWIFT) test --skip-build --parallel
+	@$(MAKE) --no-print-directory test-asan
+	@$(MAKE) --no-print-directory fuzz-smoke
+
+# Every test again under AddressSanitizer (own scratch path). LeakSanitizer stays on; only the
+# third-party leaks named in Scripts/lsan.supp are suppressed.
+test-asan: deps
+	@echo "test-asan: building the package and its tests with -sanitize=address (.build-asan)"
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan -j $(JOBS)
+	@echo "test-asan: running every test under AddressSanitizer (parallel)"
+	SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/Scripts/lsan.supp:print_suppressions=0 \
+	  $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --parallel
+
+# libFuzzer targets for every parser (Fuzz/, scratch path .build-fuzz); see Docs/design/fuzzing.md.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGET ?=
+fuzz: deps
+	@bash Scripts/fuzz.sh --seconds $(FUZZ_SECONDS) $(if $(FUZZ_TARGET),--target $(FUZZ_TARGET))
+
+# A few seconds per target, so every target keeps building and the seeds still run clean.
+fuzz-smoke: deps
+	@bash Scripts/fuzz.sh --smoke
 
 demo: deps
 	@echo "demo: building hostattest"
@@ -35,4 +58,4 @@ bench: deps
 	state="$$(mktemp -d)"; echo "bench: tpm (software TPM in $$state)"; "$$bin" bench tpm --tpm "soft:$$state/tpm.json" || exit $$?; rm -rf "$$state"
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan .build-fuzz .fuzz

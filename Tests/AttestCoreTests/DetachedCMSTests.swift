@@ -115,6 +115,23 @@ import TestSupport
         #expect(throws: ParseError.self, "\(name)") { _ = try DetachedCMSSignature(bytes: bytes) }
     }
 
+    /// libFuzzer + LeakSanitizer reproducer (DetachedCMSSignature target): the sample profile signature
+    /// with one base64 character changed (offset 67, 'k' → '+'), which turns the SHA-256 digest
+    /// algorithm OID into an unknown one. CMS_verify's content setup then fails, and OpenSSL used to
+    /// leak its copy of our memory BIO each time; under `make test-asan` a leak here fails the run.
+    @Test func unknownDigestAlgorithmIsRefusedWithoutLeaking() throws {
+        var pem = Array(try Data(contentsOf: Fixtures.packageRoot.appendingPathComponent("Manifests/demo-host.profile.json.p7s")))
+        #expect(pem[67] == UInt8(ascii: "k"))
+        pem[67] = UInt8(ascii: "+")
+        let signature = try DetachedCMSSignature(bytes: pem)
+        for _ in 0..<3 {
+            let result = signature.verify(content: content, anchors: signature.untrustedCertificates, time: .signingTime,
+                                          requireCodeSigning: true, component: "profile")
+            #expect(result.verified == nil)
+            #expect(!result.report.isValid)
+        }
+    }
+
     @Test func truncatedAtEveryLengthNeverCrashes() throws {
         let c = try chain("tr")
         let der = try DetachedCMS.signDER(content: content, key: c.key, certificate: c.leaf, chain: [c.intermediate])
