@@ -16,6 +16,27 @@ enum Output {
         return e
     }()
 
+    /// The one JSON shape of a verdict, for every command that verifies something (`verify pe|vib|image|quote`,
+    /// `boot`, `baseline verify`, `token verify`): the command's own fields, plus `verdict` (`verified` or
+    /// `refused`) and `verified` (a Boolean); the checks are in `report` (`failures`, `passed`, `warnings`)
+    /// wherever the command has one report.
+    struct Verdict<Body: Encodable>: Encodable {
+        var verified: Bool
+        var body: Body
+        enum Key: String, CodingKey { case verdict, verified }
+        func encode(to encoder: any Encoder) throws {
+            try body.encode(to: encoder)
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(verified ? "verified" : "refused", forKey: .verdict)
+            try c.encode(verified, forKey: .verified)
+        }
+    }
+
+    /// Prints a verdict (``Verdict``) as JSON when `json` is set, else the text.
+    static func emitVerdict<T: Encodable>(_ value: T, verified: Bool, json: Bool, text: () -> String) throws {
+        try emit(Verdict(verified: verified, body: value), json: json, text: text)
+    }
+
     /// Prints `value` as JSON when `json` is set, else the text.
     static func emit<T: Encodable>(_ value: T, json: Bool, text: () -> String) throws {
         if json {

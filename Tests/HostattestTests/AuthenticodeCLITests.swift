@@ -34,7 +34,7 @@ import TestSupport
     static func verify(_ file: String, trust: [String], extra: [String] = []) throws -> (status: Int32, codes: [String], stderr: String, json: [String: Any]) {
         let r = try Run.hostattest(["verify", "pe", file, "--json"] + trust.flatMap { ["--trust", $0] } + extra)
         let json = (try? JSONSerialization.jsonObject(with: r.stdoutBytes)) as? [String: Any] ?? [:]
-        let codes = (json["failures"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+        let codes = ((json["report"] as? [String: Any])?["failures"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
         return (r.status, codes, r.stderr, json)
     }
 
@@ -73,7 +73,7 @@ import TestSupport
         #expect(sb.status == 0, "sbsign: \(sb.stderr)")
         let v = try Self.verify(out, trust: [keys.root.certPath])
         #expect(v.status == 0, "\(v.codes) \(v.stderr)")
-        #expect(v.json["valid"] as? Bool == true)
+        #expect(v.json["verified"] as? Bool == true && v.json["verdict"] as? String == "verified")
         // The leaf itself as the db entry.
         #expect(try Self.verify(out, trust: [keys.rsa.certPath]).status == 0)
     }
@@ -185,7 +185,7 @@ import TestSupport
             #expect(v.status == expectStatus, "\(tamper): \(v.codes) \(v.stderr)")
             if expectStatus == 1 {
                 #expect(v.codes.contains(expectCode), "\(tamper): \(v.codes)")
-                #expect(v.json["valid"] as? Bool == false)
+                #expect(v.json["verified"] as? Bool == false && v.json["verdict"] as? String == "refused")
             } else {
                 #expect(v.stderr.contains(expectCode) && v.stderr.contains(path), "\(tamper): \(v.stderr)")
             }

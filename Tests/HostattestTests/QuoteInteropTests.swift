@@ -18,7 +18,7 @@ import TestSupport
 
     static func failureCodes(_ r: ProcessResult) throws -> [String] {
         let json = try #require(try JSONSerialization.jsonObject(with: r.stdoutBytes) as? [String: Any])
-        let failures = try #require(json["failures"] as? [[String: Any]])
+        let failures = try #require((json["report"] as? [String: Any])?["failures"] as? [[String: Any]])
         return failures.compactMap { $0["code"] as? String }
     }
 

@@ -11,7 +11,7 @@ struct BaselineVerify: ParsableCommand {
     @Option(name: .long, help: "Certificate file(s) trusted to sign baselines.") var trust: [String] = []
     @OptionGroup var out: OutputOptions
 
-    struct Result: Encodable { var baseline: String; var verified: Bool; var signer: String?; var report: VerificationReport }
+    struct Result: Encodable { var baseline: String; var signer: String?; var report: VerificationReport }
 
     func run() throws {
         guard !trust.isEmpty else { throw CLIError("--trust is required: nothing is trusted by default") }
@@ -21,7 +21,7 @@ struct BaselineVerify: ParsableCommand {
         let sig = FileManager.default.fileExists(atPath: sigPath) ? try Files.readBytes(sigPath) : nil
         let r: (report: VerificationReport, verified: VerifiedBaseline?)
         do { r = try BaselineVerifier.verify(bytes: bytes, signature: sig, anchors: anchors, time: Date()) } catch let e as ParseError { throw CLIError.parse(baseline, e) }
-        try Output.emit(Result(baseline: baseline, verified: r.verified != nil, signer: r.verified?.signer, report: r.report), json: out.json) {
+        try Output.emitVerdict(Result(baseline: baseline, signer: r.verified?.signer, report: r.report), verified: r.verified != nil, json: out.json) {
             Output.describe(r.report, subject: "baseline \(baseline)" + (r.verified.map { " (\($0.baseline.label), signed by \($0.signer))" } ?? ""))
         }
         if r.verified == nil { throw ExitCode.rejected }

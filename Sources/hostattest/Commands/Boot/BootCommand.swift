@@ -70,7 +70,7 @@ struct BootCommand: ParsableCommand {
             let data = try Output.encoder.encode(result.pcrs)
             try Files.write(data + Data("\n".utf8), to: pcrsOut)
         }
-        try Output.emit(result, json: out.json) { result.text }
+        try Output.emitVerdict(result, verified: plan.completed, json: out.json) { result.text }
         if !plan.completed { throw ExitCode.rejected }
     }
 

@@ -14,7 +14,7 @@ struct TokenVerify: AsyncParsableCommand {
     @Option(name: .long, help: "The audience the token must name.") var audience: String?
     @OptionGroup var out: OutputOptions
 
-    struct Result: Encodable { var valid: Bool; var claims: EARClaims?; var report: VerificationReport }
+    struct Result: Encodable { var claims: EARClaims?; var report: VerificationReport }
 
     func run() async throws {
         let text = token.hasPrefix("@") ? try Files.readText(String(token.dropFirst())) : token
@@ -27,7 +27,7 @@ struct TokenVerify: AsyncParsableCommand {
             throw CLIError("\(jwks): not a JWKS (a JSON object with a \"keys\" array)")
         }
         let r = await TokenVerifier.verify(token: compact, jwksJSON: jwksJSON, audience: audience, time: Date())
-        try Output.emit(Result(valid: r.isValid, claims: r.claims, report: r.report), json: out.json) {
+        try Output.emitVerdict(Result(claims: r.claims, report: r.report), verified: r.isValid, json: out.json) {
             Output.describe(r.report, subject: "token" + (r.claims.map { " for host \($0.hostID), attestation \($0.attestationID)" } ?? ""))
         }
         if !r.isValid { throw ExitCode.rejected }

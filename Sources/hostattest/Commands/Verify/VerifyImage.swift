@@ -30,7 +30,7 @@ struct VerifyImage: ParsableCommand {
         let anchors = try TrustLoader.load(trust)
         let result = try ImageVerificationRun.run(imageDir: imageDir, profile: profile, signature: signature, trust: anchors,
                                                   dbx: try DBXLoader.denyList(anchors), time: try time.rule(), deep: deep).verification
-        try Output.emit(result, json: out.json) { Self.describe(result) }
+        try Output.emitVerdict(result, verified: result.isValid, json: out.json) { Self.describe(result) }
         if !result.isValid { throw ExitCode.rejected }
     }
 

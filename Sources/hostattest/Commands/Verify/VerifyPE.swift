@@ -46,10 +46,7 @@ struct VerifyPE: ParsableCommand {
 
     struct Result: Encodable {
         var file: String
-        var valid: Bool
-        var failures: [Finding]
-        var warnings: [Finding]
-        var passed: [String]
+        var report: VerificationReport
         var signatures: [AuthenticodeSignatureResult]
         var authenticodeDigests: [String: String]
         var peakMemoryKiB: Int?
@@ -105,12 +102,11 @@ struct VerifyPE: ParsableCommand {
 
         var digests: [String: String] = [:]
         for (alg, d) in verification.digests { digests[alg.rawValue] = d.hex }
-        let result = Result(file: file, valid: verification.isValid, failures: verification.report.failures,
-                            warnings: verification.report.warnings, passed: verification.report.passed, signatures: verification.signatures,
+        let result = Result(file: file, report: verification.report, signatures: verification.signatures,
                             authenticodeDigests: digests,
                             peakMemoryKiB: reportPeakMemory ? PeakMemory.kibibytes() : nil,
                             baselineMemoryKiB: baseline)
-        try Output.emit(result, json: output.json) {
+        try Output.emitVerdict(result, verified: verification.isValid, json: output.json) {
             var lines: [String] = []
             for s in verification.signatures {
                 let state = s.isValid ? "ok" : "FAILED"

@@ -68,10 +68,7 @@ struct VerifyQuote: ParsableCommand {
     }
 
     struct Result: Encodable {
-        var verified: Bool
-        var failures: [Finding]
-        var warnings: [Finding]
-        var passed: [String]
+        var report: VerificationReport
         var attestationKey: String
         var akName: String?
         var hashAlgorithm: String?
@@ -125,13 +122,12 @@ struct VerifyQuote: ParsableCommand {
         let outcome = QuoteVerifier(attestationKey: key, allowWeakAlgorithms: allowWeakAlgorithms, requireAKAttributes: requireAKAttributes).verify(attest: attestBytes, signature: signature, pcrs: values,
                                                                 nonce: nonceBytes, eventLog: log)
         let v = outcome.verified
-        let result = Result(verified: outcome.isValid, failures: outcome.report.failures,
-                            warnings: outcome.report.warnings, passed: outcome.report.passed,
+        let result = Result(report: outcome.report,
                             attestationKey: key.algorithmDescription, akName: key.name?.hex,
                             hashAlgorithm: v?.hashAlgorithm.rawValue, nonce: v?.nonce.hex, clock: v?.clockInfo,
                             firmwareVersion: v.map { String(format: "0x%016llx", $0.firmwareVersion) },
                             pcrs: v?.pcrs.values.map { PCR(bank: $0.algorithm.rawValue, index: $0.index, digest: $0.digest.hex) })
-        try Output.emit(result, json: output.json) {
+        try Output.emitVerdict(result, verified: outcome.isValid, json: output.json) {
             var text = Output.describe(outcome.report, subject: "quote \(msg) signed by \(key.algorithmDescription) AK \(ak)")
             if let v {
                 text += "\n  nonce \(v.nonce.hex), \(v.hashAlgorithm), clock \(v.clockInfo.clock) ms, resets \(v.clockInfo.resetCount)"

@@ -23,7 +23,6 @@ struct VerifyVIB: ParsableCommand {
 
     struct Result: Encodable {
         var file: String
-        var verified: Bool
         var provenLevel: AcceptanceLevel?
         var signer: String?
         var signingTime: Date?
@@ -41,9 +40,9 @@ struct VerifyVIB: ParsableCommand {
         do { vib = try VIB(data: try Files.read(file)) } catch let e as ParseError { throw CLIError.parse(file, e) }
         let v = VIBVerifier.verify(vib, trust: anchors, revoked: revoked,
                                    options: VIBVerificationOptions(hostAcceptance: host, time: try time.rule(), deep: deep))
-        let result = Result(file: file, verified: v.isValid, provenLevel: v.verified?.provenLevel,
+        let result = Result(file: file, provenLevel: v.verified?.provenLevel,
                             signer: v.signer?.subject, signingTime: v.signingTime, vib: VIBSummary(vib: vib, file: file), report: v.report)
-        try Output.emit(result, json: out.json) {
+        try Output.emitVerdict(result, verified: v.isValid, json: out.json) {
             var text = Output.describe(v.report, subject: "\(file) (\(vib.descriptor.name) \(vib.descriptor.version), \(vib.descriptor.acceptanceLevel))")
             if let verified = v.verified {
                 text += "\n  level proven: \(verified.provenLevel)" + (verified.signature.map { ", signer \($0.signer.subject)" } ?? "")
