@@ -25,6 +25,17 @@ public struct AttestClient: Sendable {
         timeout = .seconds(timeoutSeconds)
     }
 
+    /// One client for the process (like `HTTPClient.shared`, never shut down), which fails a refused
+    /// connection at once instead of retrying it until the request's deadline: the agent has its own
+    /// backoff, and without `--interval` an unreachable server must be reported quickly.
+    static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
     struct NoBody: Encodable {}
 
     public func post<Answer: Decodable>(_ path: String, _ body: (some Encodable)?, as: Answer.Type) async throws -> Answer {
@@ -38,7 +49,7 @@ public struct AttestClient: Sendable {
         let status: Int
         let bytes: [UInt8]
         do {
-            let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+            let response = try await Self.http.execute(request, timeout: timeout)
             status = Int(response.status.code)
             let buffer = try await response.body.collect(upTo: Self.maxResponseSize)
             bytes = Array(buffer.readableBytesView)
