@@ -15,6 +15,8 @@ import PackageDescription
 //                shared by the server and the future agent
 //   AttestServer the attestation server: Hummingbird app, controllers, store protocol + SQLite (GRDB) and
 //                in-memory stores, EAR token signing (jwt-kit)
+//   AttestAgent  the host agent: enrollment (ActivateCredential), challenge → quote → attest over HTTP
+//                (AsyncHTTPClient), its state directory and retry backoff
 //   hostattest   the CLI: thin commands that read files, call AttestCore and format results
 let package = Package(
     name: "hostattest",
@@ -26,6 +28,7 @@ let package = Package(
         .library(name: "AttestTPM", targets: ["AttestTPM"]),
         .library(name: "AttestWire", targets: ["AttestWire"]),
         .library(name: "AttestServer", targets: ["AttestServer"]),
+        .library(name: "AttestAgent", targets: ["AttestAgent"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -100,9 +103,20 @@ let package = Package(
             ],
             resources: [.copy("OpenAPI/openapi.json")]
         ),
+        .target(
+            name: "AttestAgent",
+            dependencies: [
+                "AttestCore",
+                "AttestTPM",
+                "AttestWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "hostattest",
             dependencies: [
+                "AttestAgent",
                 "AttestCore",
                 "AttestIO",
                 "AttestTPM",
@@ -165,11 +179,18 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "AttestAgentTests",
+            dependencies: ["AttestAgent", "AttestCore", "TestSupport"]
+        ),
+        .testTarget(
             name: "HostattestTests",
             dependencies: [
                 "AttestCore",
                 "AttestIO",
+                "AttestWire",
                 "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
             ]

@@ -23,6 +23,7 @@ struct HostAttest: AsyncParsableCommand {
             BootCommand.self,
             BaselineCommand.self,
             Serve.self,
+            AttestCommand.self,
             TokenCommand.self,
             BenchCommand.self,
         ]

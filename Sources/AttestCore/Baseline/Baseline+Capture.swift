@@ -22,9 +22,18 @@ extension Baseline {
 
     /// What an event stands for, from covered data only.
     static func component(of e: EventLog.Event) -> BaselineComponent {
-        if let covered = e.verifiedData, let c = ComponentEventData(covered: covered) {
-            return BaselineComponent(c)
+        if let covered = e.verifiedData, covered.scope == .eventData, let c = component(coveredEventData: covered.bytes) {
+            return c
         }
         return BaselineComponent(kind: "event", name: e.type.name)
+    }
+
+    /// The one place event data is read as a component description: a ``ComponentEventData`` or a
+    /// ``MeasurementRecord`` (what `hostattest boot` measures). Callers pass only data the event's
+    /// digests cover (H(data) in every bank); nil when the data is neither.
+    static func component(coveredEventData bytes: ArraySlice<UInt8>) -> BaselineComponent? {
+        if let c = ComponentEventData(bytes: bytes) { return BaselineComponent(c) }
+        if let r = MeasurementRecord(coveredData: bytes) { return BaselineComponent(r) }
+        return nil
     }
 }

@@ -29,7 +29,7 @@ public struct VerifiedEndorsementKey: Sendable, Hashable {
 /// TPM manufacturer CA (`ek.untrusted` otherwise) and certifies this very key
 /// (`ek.certificate-key-mismatch`), or it is on the allowlist; a revoked EK is refused
 /// (`ek.revoked`); an EK with no certificate is refused (`ek.no-certificate`) and a software TPM's
-/// certificate (issuer naming swtpm) is refused (`ek.software-tpm`) unless software TPMs are
+/// certificate (issuer naming swtpm or a software TPM) is refused (`ek.software-tpm`) unless software TPMs are
 /// allowed; the EK must be a restricted decryption key (`ek.not-storage-key`).
 public struct EndorsementKeyVerifier: Sendable {
     public var manufacturerCAs: [X509Certificate]
@@ -40,6 +40,14 @@ public struct EndorsementKeyVerifier: Sendable {
 
     public init(manufacturerCAs: [X509Certificate], allowlist: Set<String> = [], revoked: Set<String> = [], allowSoftwareTPM: Bool = false) {
         self.manufacturerCAs = manufacturerCAs; self.allowlist = allowlist; self.revoked = revoked; self.allowSoftwareTPM = allowSoftwareTPM
+    }
+
+    /// A software TPM's EK CA says so in its name: swtpm's ("swtpm-localca"), or hostattest's own
+    /// software TPM ("hostattest software TPM CA (not hardware)"). Such a certificate is refused unless
+    /// software TPMs are allowed, whether or not it chains.
+    static func isSoftwareTPMIssuer(_ issuer: String) -> Bool {
+        let i = issuer.lowercased()
+        return i.contains("swtpm") || i.contains("software tpm")
     }
 
     public static func fingerprint(_ ek: TPMTPublic) -> String { DigestAlgorithm.sha256.hash(ek.marshalled()).hex }
@@ -61,7 +69,7 @@ public struct EndorsementKeyVerifier: Sendable {
             do {
                 let cert = try EKCertificate.parse(certificate)
                 issuer = cert.issuer
-                let software = cert.issuer.lowercased().contains("swtpm")
+                let software = Self.isSoftwareTPMIssuer(cert.issuer)
                 if Self.spki(ek) != cert.publicKeyDER {
                     report.fail(.ekCertificateKeyMismatch, "the EK certificate (\(cert.subject)) certifies another key than the EK presented", component: component)
                 } else if software && !allowSoftwareTPM && !onAllowlist {

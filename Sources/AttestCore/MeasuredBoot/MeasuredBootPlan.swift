@@ -3,6 +3,8 @@
 /// and prediction replays them without one, so the two cannot drift apart.
 public struct MeasuredBootPlan: Sendable {
     public let mode: MeasuredBootPolicy.Mode
+    /// The policy the plan was made under (its profile names a predicted baseline).
+    public let policy: MeasuredBootPolicy
     public let events: [PlannedEvent]
     /// Enforce mode: the component that failed verification and stopped the boot (nothing from it
     /// on was measured). Nil when the boot completed.
@@ -68,16 +70,17 @@ public struct MeasuredBootPlan: Sendable {
                 }
                 events.append(PlannedEvent(pcr: PCRMap.bootManagerCode, type: .EV_EFI_BOOT_SERVICES_APPLICATION,
                                            data: UEFIEncoding.imageLoadEvent(path: c.path, imageBase: c.imageBase, imageSize: c.imageSize),
-                                           fixedDigests: c.authenticode, label: c.displayName))
+                                           fixedDigests: c.authenticode, label: c.displayName, component: c))
             case .bootConfig:
-                events.append(PlannedEvent(pcr: PCRMap.bootConfig, type: .EV_IPL, data: MeasurementRecord(c).bytes, label: c.displayName))
+                events.append(PlannedEvent(pcr: PCRMap.bootConfig, type: .EV_IPL, data: MeasurementRecord(c).bytes, label: c.displayName, component: c))
             case .kernelOptions:
-                events.append(PlannedEvent(pcr: PCRMap.kernelOptions, type: .EV_IPL, data: MeasurementRecord(c).bytes, label: "kernel options"))
+                events.append(PlannedEvent(pcr: PCRMap.kernelOptions, type: .EV_IPL, data: MeasurementRecord(c).bytes, label: "kernel options", component: c))
             case .vib, .file:
-                events.append(PlannedEvent(pcr: PCRMap.modules, type: .EV_IPL, data: MeasurementRecord(c).bytes, label: c.displayName))
+                events.append(PlannedEvent(pcr: PCRMap.modules, type: .EV_IPL, data: MeasurementRecord(c).bytes, label: c.displayName, component: c))
             }
         }
         self.mode = mode
+        self.policy = policy
         self.events = events
         self.stoppedAt = stopped
         self.measured = measured

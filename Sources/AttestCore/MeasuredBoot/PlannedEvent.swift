@@ -8,9 +8,14 @@ public struct PlannedEvent: Sendable, Hashable {
     public var fixedDigests: [DigestAlgorithm: [UInt8]]?
     /// What the event stands for, for progress and messages ("VIB net-demo-nic 1.4.2-1").
     public var label: String
+    /// The image component this event stands for (the PE it loads, the record it measures); nil for
+    /// firmware-phase, policy and authority events. A predicted baseline names the event by it.
+    public var component: MeasuredComponent?
 
-    public init(pcr: Int, type: EventType, data: [UInt8], fixedDigests: [DigestAlgorithm: [UInt8]]? = nil, label: String) {
+    public init(pcr: Int, type: EventType, data: [UInt8], fixedDigests: [DigestAlgorithm: [UInt8]]? = nil, label: String,
+                component: MeasuredComponent? = nil) {
         self.pcr = pcr; self.type = type; self.data = data; self.fixedDigests = fixedDigests; self.label = label
+        self.component = component
     }
 
     /// The digest to extend in each bank. Throws when a fixed digest is missing for a bank.

@@ -10,6 +10,10 @@
 public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStringConvertible {
     case adminDisabled = "admin.disabled"
     case adminUnauthorized = "admin.unauthorized"
+    case agentResponseInvalid = "agent.response-invalid"
+    case agentServerProblem = "agent.server-problem"
+    case agentServerUnreachable = "agent.server-unreachable"
+    case agentStateInvalid = "agent.state-invalid"
     case akAttributesUnchecked = "ak.attributes-unchecked"
     case akDecryptSet = "ak.decrypt-set"
     case akNotFixedParent = "ak.not-fixed-parent"
@@ -45,6 +49,7 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
     case baselineBankMissing = "baseline.bank-missing"
     case baselineEmpty = "baseline.empty"
     case baselineFormat = "baseline.format"
+    case baselineImageNotVerified = "baseline.image-not-verified"
     case baselineMalformed = "baseline.malformed"
     case baselineSignatureInvalid = "baseline.signature-invalid"
     case baselineTooLarge = "baseline.too-large"
@@ -312,6 +317,10 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
     /// One sentence: what was found wrong when this code is reported.
     public var meaning: String {
         switch self {
+        case .agentResponseInvalid: return "The attestation server answered with something that is not the expected JSON, so the agent cannot act on it."
+        case .agentServerProblem: return "The attestation server refused a request with a problem document; its own code and detail are printed."
+        case .agentServerUnreachable: return "The attestation server cannot be reached (bad URL, connection refused, timeout); with --interval the agent retries with backoff."
+        case .agentStateInvalid: return "The agent state directory or its state file cannot be read, written or parsed, or is not private (0700/0600)."
         case .adminDisabled: return "The admin API is not configured on this server (HTTP 403)."
         case .adminUnauthorized: return "The admin bearer token is missing or wrong (HTTP 401)."
         case .akAttributesUnchecked: return "The attestation key's TPM attributes could not be checked (a bare PEM key, or the check was turned off), so nothing shows a TPM made the quote; a failure when the attributes are required."
@@ -348,6 +357,7 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
         case .authenticodeWeakSignerDigest: return "The SignerInfo signs a SHA-1 digest of its attributes (without --allow-weak-algorithms)."
         case .baselineBankMissing: return "The event log a baseline is captured from lacks the requested PCR bank."
         case .baselineEmpty: return "The baseline governs no PCRs (an empty policy is never accept-all)."
+        case .baselineImageNotVerified: return "A baseline is predicted only from an image that verifies: a component failed, so no good boot exists to predict."
         case .baselineFormat: return "The baseline's format identifier is not hostattest-baseline/1."
         case .baselineMalformed: return "The baseline is not valid JSON of the expected shape (digests, PCR indices, banks, component fields)."
         case .baselineSignatureInvalid: return "The baseline's signature does not verify or does not chain to a baseline anchor."
@@ -741,10 +751,15 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
              .vibSignerNotVibSigner,
              .vibSignerRevoked,
              .vibSignerUntrusted,
-             .vibUnsigned:
+             .vibUnsigned,
+             .baselineImageNotVerified:
             return .rejected
         case .adminDisabled,
              .adminUnauthorized,
+             .agentResponseInvalid,
+             .agentServerProblem,
+             .agentServerUnreachable,
+             .agentStateInvalid,
              .akUnsupported,
              .arBadName,
              .arTooLarge,
@@ -889,6 +904,11 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
     /// The area of the README's code table the code belongs to (`VIBs`, `chains`, …).
     public var area: String {
         switch self {
+        case .agentResponseInvalid,
+             .agentServerProblem,
+             .agentServerUnreachable,
+             .agentStateInvalid:
+            return "agent"
         case .peBadVendorCert,
              .peBadWinCertificate,
              .peCertTableNotLast,
@@ -1152,6 +1172,7 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
         case .baselineBankMissing,
              .baselineEmpty,
              .baselineFormat,
+             .baselineImageNotVerified,
              .baselineMalformed,
              .baselineSignatureInvalid,
              .baselineTooLarge,

@@ -4,5 +4,5 @@ struct BaselineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baseline",
         abstract: "Capture, sign, verify and show baselines (golden reference values for attestation).",
-        subcommands: [BaselineCapture.self, BaselineSign.self, BaselineVerify.self, BaselineShow.self])
+        subcommands: [BaselineCapture.self, BaselinePredict.self, BaselineSign.self, BaselineVerify.self, BaselineShow.self])
 }

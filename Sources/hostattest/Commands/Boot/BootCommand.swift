@@ -49,18 +49,9 @@ struct BootCommand: ParsableCommand {
     }
 
     func run() throws {
-        let anchors = try TrustLoader.load(trust)
-        let dbx = try DBXLoader.denyList(anchors)
         // 1. Verify, and gather what is measured.
-        let run = try ImageVerificationRun.run(imageDir: imageDir, profile: profile, signature: signature, trust: anchors, dbx: dbx,
-                                               time: try time.rule(), deep: deep)
-        let verification = run.verification
-        let components = try ImageVerificationRun.inputErrors(imageDir: imageDir, profile: profile) {
-            try MeasuredComponents.components(image: run.image, verification: verification)
-        }
-        let policy = MeasuredBootPolicy(mode: measureOnly ? .measureOnly : .enforce, trust: anchors, dbx: dbx,
-                                        profile: MeasuredComponents.profile(verification: verification, profileBytes: run.profileBytes))
-        let plan = MeasuredBootPlan(policy: policy, components: components)
+        let plan = try Self.plan(imageDir: imageDir, profile: profile, signature: signature, trust: trust, time: try time.rule(),
+                                 deep: deep, mode: measureOnly ? .measureOnly : .enforce)
 
         // 2. Measure (or predict).
         let measured = try predict ? Self.predict(plan, banks: bankNames.compactMap { DigestAlgorithm(name: $0) }) : boot(plan)
@@ -72,6 +63,23 @@ struct BootCommand: ParsableCommand {
         }
         try Output.emitVerdict(result, verified: plan.completed, json: out.json) { result.text }
         if !plan.completed { throw ExitCode.rejected }
+    }
+
+    /// Verifies the image and plans its measured boot (shared with `baseline predict`, so a predicted
+    /// baseline and a boot cannot drift apart).
+    static func plan(imageDir: String, profile: String, signature: String?, trust: [String], time: SignatureTimeRule,
+                     deep: Bool, mode: MeasuredBootPolicy.Mode) throws -> MeasuredBootPlan {
+        let anchors = try TrustLoader.load(trust)
+        let dbx = try DBXLoader.denyList(anchors)
+        let run = try ImageVerificationRun.run(imageDir: imageDir, profile: profile, signature: signature, trust: anchors, dbx: dbx,
+                                               time: time, deep: deep)
+        let verification = run.verification
+        let components = try ImageVerificationRun.inputErrors(imageDir: imageDir, profile: profile) {
+            try MeasuredComponents.components(image: run.image, verification: verification)
+        }
+        let policy = MeasuredBootPolicy(mode: mode, trust: anchors, dbx: dbx,
+                                        profile: MeasuredComponents.profile(verification: verification, profileBytes: run.profileBytes))
+        return MeasuredBootPlan(policy: policy, components: components)
     }
 
     /// What a boot extended: the log, the banks, the final PCRs, and the TPM (nil for a prediction).

@@ -1,0 +1,89 @@
+import AttestCore
+import AttestTPM
+import AttestWire
+import Foundation
+
+/// The host agent: enrolls with the attestation server on first use (TPM2_ActivateCredential proves
+/// the AK lives in the EK's TPM), then answers each round with challenge → quote → attest. It only
+/// makes outbound requests; it needs no inbound port.
+///
+/// The quote covers sha256 PCRs 0–23, qualified by the server's nonce; the event log goes along
+/// so the server can replay it against the quote and appraise it against the group's baselines.
+public final class Agent {
+    public static let ekType = EndorsementKeyType.eccP256
+    public static let akType = AttestationKeyType.ecdsaP256
+    /// What is quoted: every sha256 PCR, so any baseline's PCRs are covered.
+    public static let selection = TPMLPCRSelection([TPMSPCRSelection(hash: .sha256, indices: Array(0..<24))])
+
+    public let tpm: any TPM
+    public let client: AttestClient
+    public let store: AgentStateStore
+    public let name: String
+    public let group: String
+
+    public init(tpm: any TPM, client: AttestClient, store: AgentStateStore, name: String, group: String) {
+        self.tpm = tpm; self.client = client; self.store = store; self.name = name; self.group = group
+    }
+
+    /// The result of one round.
+    public struct Round: Sendable {
+        public var verdict: Verdict
+        /// True when this round enrolled the host.
+        public var enrolled: Bool
+    }
+
+    /// One round: enroll if needed, then attest with `eventLog`. Throws ``AgentError`` (server),
+    /// `TPMError` (TPM) — never a verdict it did not get.
+    public func attest(eventLog: [UInt8]) async throws -> Round {
+        var enrolledNow = false
+        var state = try store.load()
+        if let s = state, s.server != client.base || s.name != name { state = nil }
+        if state?.enrolled != true {
+            state = try await enroll()
+            enrolledNow = true
+        }
+        let hostId = state!.hostId
+        let challenge = try await client.post("/v1/hosts/\(hostId)/challenge", as: ChallengeResponse.self)
+        guard let nonce = Data(base64Encoded: challenge.nonce), (1...64).contains(nonce.count) else {
+            throw AgentError(.agentResponseInvalid, "the challenge's nonce is not 1–64 bytes of base64")
+        }
+        let q = try tpm.quote(nonce: Array(nonce), selection: Self.selection, key: Self.akType)
+        let request = AttestationRequest(nonce: challenge.nonce, quote: b64(q.attest), signature: b64(q.signature.marshalled()),
+                                         pcrs: b64(q.pcrs.tpm2ToolsSerialized()), eventLog: b64(eventLog))
+        let verdict = try await client.post("/v1/hosts/\(hostId)/attestations", request, as: Verdict.self)
+        guard verdict.hostId == hostId else {
+            throw AgentError(.agentResponseInvalid, "the verdict is for host \(verdict.hostId.prefix(80)), not \(hostId)")
+        }
+        return Round(verdict: verdict, enrolled: enrolledNow)
+    }
+
+    /// `POST /v1/hosts` with the EK (and its certificate) and AK, TPM2_ActivateCredential of the
+    /// answer, `POST /v1/hosts/{id}/activate`. The state is saved after each step.
+    func enroll() async throws -> AgentState {
+        let ek = try tpm.endorsementKey(Self.ekType)
+        let ak = try tpm.attestationKey(Self.akType)
+        let answer = try await client.post("/v1/hosts", EnrollRequest(name: name, group: group, ekPublic: b64(ek.publicArea.marshalled()),
+                                                                     ekCertificate: ek.certificateDER.map(b64), akPublic: b64(ak.marshalled())),
+                                           as: EnrollResponse.self)
+        var state = AgentState(server: client.base, name: name, group: group, hostId: answer.hostId, enrolled: false)
+        guard !answer.hostId.isEmpty, answer.hostId.count <= 128,
+              answer.hostId.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) else {
+            throw AgentError(.agentResponseInvalid, "the host id \(answer.hostId.prefix(80)) is not an id")
+        }
+        try store.save(state)
+        let blob: CredentialBlob
+        do {
+            guard let file = Data(base64Encoded: answer.tpm2ToolsCredential) else { throw AgentError(.agentResponseInvalid, "not base64") }
+            blob = try CredentialBlob(tpm2ToolsFile: Array(file))
+        } catch {
+            throw AgentError(.agentResponseInvalid, "the enrollment credential is not a tpm2_makecredential file: \(error)")
+        }
+        let secret = try tpm.activateCredential(blob, ek: Self.ekType, key: Self.akType)
+        _ = try await client.post("/v1/hosts/\(answer.hostId)/activate", ActivateRequest(secret: b64(secret)), as: HostView.self)
+        state.enrolled = true
+        try store.save(state)
+        return state
+    }
+
+    private func b64(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
+}
