@@ -32,7 +32,10 @@ import TestSupport
         #expect(theirs.status == 0, "\(theirs.stderr)")
         let parsed = try CredentialBlob(tpm2ToolsFile: [UInt8](try Data(contentsOf: dir.file("cred.theirs"))))
         #expect(parsed.idObject.integrityHMAC.count == 32)
-        #expect(parsed.encryptedSecret.secret.count == blob.encryptedSecret.secret.count)
+        // Same structure; tpm2-tools (OpenSSL's BN_bn2bin) drops a leading zero byte of an ECC coordinate that we
+        // keep at full width (1 run in 128 for P-256), so its secret may be a byte or two shorter than ours.
+        #expect(parsed.encryptedSecret.secret.count <= blob.encryptedSecret.secret.count)
+        #expect(parsed.encryptedSecret.secret.count + 2 >= blob.encryptedSecret.secret.count)
 
         for (file, out) in [("cred.ours", "act.ours"), ("cred.theirs", "act.theirs")] {
             try tpm.session {
