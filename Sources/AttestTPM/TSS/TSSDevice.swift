@@ -52,7 +52,13 @@ public final class TSSDevice: TPM, @unchecked Sendable {
     }
 
     deinit {
-        guard !broken else { return }
+        guard !broken else {
+            // A worker may still be blocked inside tpm2-tss with these contexts: they are kept, not freed,
+            // for the rest of the process — held by a registry so that they stay reachable (and are not
+            // reported as leaks: they are retained on purpose).
+            AbandonedTSSContexts.shared.keep(esys: esys, tcti: tctiContext)
+            return
+        }
         if esys != nil { Esys_Finalize(&esys) }
         if tctiContext != nil { Tss2_TctiLdr_Finalize(&tctiContext) }
     }
@@ -89,5 +95,19 @@ public final class TSSDevice: TPM, @unchecked Sendable {
                            manufacturer: chars(props[0x105]), vendor: vendor, firmwareVersion: fw,
                            clockInfo: try self.readClock(ctx), banks: try self.activeBanks(ctx))
         }
+    }
+}
+
+/// ESAPI and TCTI contexts of connections that timed out: a watchdog worker may still be inside
+/// tpm2-tss with them, so they can be neither used nor freed; they live here until the process ends.
+final class AbandonedTSSContexts: @unchecked Sendable {
+    static let shared = AbandonedTSSContexts()
+    private let lock = NSLock()
+    private var contexts: [(esys: OpaquePointer?, tcti: OpaquePointer?)] = []
+
+    func keep(esys: OpaquePointer?, tcti: OpaquePointer?) {
+        lock.lock()
+        contexts.append((esys, tcti))
+        lock.unlock()
     }
 }
