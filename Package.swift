@@ -79,6 +79,7 @@ let package = Package(
             name: "AttestTPM",
             dependencies: [
                 "AttestCore",
+                "AttestIO",
                 "CTSS2",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

@@ -1,4 +1,5 @@
 import AttestCore
+import AttestIO
 import Foundation
 
 /// Bad input or an environment problem. Always exits 2 with a message that names the file.
@@ -46,29 +47,6 @@ enum Files {
     /// private key is never readable by others, not even briefly), written, synced and renamed over
     /// `path`. Private keys pass `mode: 0o600`.
     static func write(_ data: Data, to path: String, mode: mode_t = 0o644) throws {
-        let url = URL(fileURLWithPath: path)
-        let tmp = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))").path
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw CLIError.file(path, "cannot create: \(String(cString: strerror(errno)))") }
-        var ok = fchmod(fd, mode) == 0  // the umask may have narrowed the mode; never widens past `mode`
-        ok = ok && data.withUnsafeBytes { raw -> Bool in
-            guard let base = raw.baseAddress else { return raw.isEmpty }
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, base + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                offset += n
-            }
-            return true
-        }
-        ok = ok && fsync(fd) == 0
-        let savedErrno = errno
-        close(fd)
-        guard ok, rename(tmp, path) == 0 else {
-            let problem = String(cString: strerror(ok ? errno : savedErrno))
-            unlink(tmp)
-            throw CLIError.file(path, "cannot write: \(problem)")
-        }
+        do { try AtomicFile.write(data, to: path, mode: mode) } catch { throw CLIError.file(path, error.problem) }
     }
 }

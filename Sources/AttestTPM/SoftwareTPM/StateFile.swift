@@ -1,4 +1,5 @@
 import AttestCore
+import AttestIO
 
 import Foundation
 
@@ -58,40 +59,13 @@ struct StateFile: Sendable {
     /// Call it holding the lock: temporary files of this state left by a writer killed mid-write
     /// (only writers holding the lock create them) are removed first.
     func write(_ data: Data) throws {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        removeStaleTemporaries(in: dir, name: url.lastPathComponent)
-        let tmp = "\(dir)/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
-        let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw failure(TPMError.stateWrite, "cannot create \(tmp): \(errnoText())") }
-        var ok = fchmod(fd, 0o600) == 0
-        ok = ok && data.withUnsafeBytes { raw -> Bool in
-            guard let base = raw.baseAddress else { return true }
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, base + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                offset += n
-            }
-            return true
-        }
-        ok = ok && fsync(fd) == 0
-        let saved = errno
-        close(fd)
-        guard ok, rename(tmp, path) == 0 else {
-            let text = String(cString: strerror(ok ? errno : saved))
-            unlink(tmp)
-            throw failure(TPMError.stateWrite, "cannot write: \(text)")
-        }
-        let dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dfd >= 0 {
-            _ = fsync(dfd)
-            close(dfd)
-        }
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        removeStaleTemporaries(in: dir)
+        do { try AtomicFile.write(data, to: path, mode: 0o600) } catch { throw failure(TPMError.stateWrite, error.problem) }
     }
 
-    private func removeStaleTemporaries(in dir: String, name: String) {
-        let prefix = ".\(name).tmp-"
+    private func removeStaleTemporaries(in dir: String) {
+        let prefix = AtomicFile.temporaryPrefix(for: path)
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
         for e in entries where e.hasPrefix(prefix) { unlink("\(dir)/\(e)") }
     }
