@@ -59,7 +59,10 @@ struct AttestCommand: AsyncParsableCommand {
             rounds += 1
             let finalRound = interval == nil || rounds == maxRounds
             do {
-                let round = try await TPMCLI.wrapAsync { try await agent.attest(eventLog: try Files.readBytes(eventlog)) }
+                // Read before the async call: an argument evaluated inside a throwing async call's closure
+                // was leaked on the error path (LeakSanitizer, a connection refused by the server).
+                let log = try Files.readBytes(eventlog)
+                let round = try await TPMCLI.wrapAsync { try await agent.attest(eventLog: log) }
                 backoff.reset()
                 last = round.verdict.status
                 try report(round)
