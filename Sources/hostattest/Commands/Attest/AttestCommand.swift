@@ -59,8 +59,7 @@ struct AttestCommand: AsyncParsableCommand {
             rounds += 1
             let finalRound = interval == nil || rounds == maxRounds
             do {
-                // Read before the async call: an argument evaluated inside a throwing async call's closure
-                // was leaked on the error path (LeakSanitizer, a connection refused by the server).
+                // The event log is read anew each round (a long-running agent sees the host's current log).
                 let log = try Files.readBytes(eventlog)
                 let round = try await TPMCLI.wrapAsync { try await agent.attest(eventLog: log) }
                 backoff.reset()
