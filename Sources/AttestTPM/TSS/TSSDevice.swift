@@ -52,13 +52,10 @@ public final class TSSDevice: TPM, @unchecked Sendable {
     }
 
     deinit {
-        guard !broken else {
-            // A worker may still be blocked inside tpm2-tss with these contexts: they are kept, not freed,
-            // for the rest of the process — held by a registry so that they stay reachable (and are not
-            // reported as leaks: they are retained on purpose).
-            AbandonedTSSContexts.shared.keep(esys: esys, tcti: tctiContext)
-            return
-        }
+        // After a timeout a worker may still be blocked inside tpm2-tss with these contexts: they are
+        // kept, not freed, for the rest of the process, held by ``AbandonedTSSContexts`` from the moment
+        // of the timeout so that they stay reachable (retained on purpose, not leaked).
+        guard !broken else { return }
         if esys != nil { Esys_Finalize(&esys) }
         if tctiContext != nil { Tss2_TctiLdr_Finalize(&tctiContext) }
     }
@@ -77,6 +74,7 @@ public final class TSSDevice: TPM, @unchecked Sendable {
             return try Watchdog.run(seconds: timeout, "TPM \(tcti): \(what)") { try body(OpaquePointer(bitPattern: raw)!) }
         } catch let e as TPMError where e.code == TPMError.timeout {
             broken = true
+            AbandonedTSSContexts.shared.keep(esys: esys, tcti: tctiContext)
             throw e
         }
     }
