@@ -45,10 +45,13 @@ public final class TSSDevice: TPM, @unchecked Sendable {
                 Tss2_TctiLdr_Finalize(&t)
                 throw call.error(rc, "Esys_Initialize")
             }
+            // Held until the caller takes them: if the watchdog gave up meanwhile, nobody will.
+            AbandonedTSSContexts.shared.keep(esys: e, tcti: t)
             return (UInt(bitPattern: e), UInt(bitPattern: t))
         }
         esys = OpaquePointer(bitPattern: e)
         tctiContext = OpaquePointer(bitPattern: t)
+        AbandonedTSSContexts.shared.release(esys: esys)
     }
 
     deinit {
@@ -96,8 +99,9 @@ public final class TSSDevice: TPM, @unchecked Sendable {
     }
 }
 
-/// ESAPI and TCTI contexts of connections that timed out: a watchdog worker may still be inside
-/// tpm2-tss with them, so they can be neither used nor freed; they live here until the process ends.
+/// ESAPI and TCTI contexts of connections that timed out (while connecting or in a command): a watchdog
+/// worker may still be inside tpm2-tss with them, so they can be neither used nor freed; they live here
+/// until the process ends.
 final class AbandonedTSSContexts: @unchecked Sendable {
     static let shared = AbandonedTSSContexts()
     private let lock = NSLock()
@@ -106,6 +110,13 @@ final class AbandonedTSSContexts: @unchecked Sendable {
     func keep(esys: OpaquePointer?, tcti: OpaquePointer?) {
         lock.lock()
         contexts.append((esys, tcti))
+        lock.unlock()
+    }
+
+    /// The owner took the contexts back (a connection that did not time out).
+    func release(esys: OpaquePointer?) {
+        lock.lock()
+        contexts.removeAll { $0.esys == esys }
         lock.unlock()
     }
 }
