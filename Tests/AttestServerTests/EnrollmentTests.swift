@@ -117,6 +117,38 @@ import Testing
         }
     }
 
+    /// Every enrollment decision goes into the append-only enrollment audit (`GET /v1/enrollments`,
+    /// admin): acceptances and activations, and each refusal with its code; malformed requests (400)
+    /// decide nothing and are not recorded.
+    @Test func enrollmentDecisionsAreAudited() async throws {
+        let world = try World()
+        try await withServer(world) { api, _ in
+            let (tpm, cert) = try world.tpm()
+            let id = try await api.enroll(tpm, cert: cert, name: "host-a")
+            let (other, otherCert) = try world.tpm()
+            #expect(try await api.send(.post, "/v1/hosts", json: request(other, cert: otherCert, name: "host-a")).status == 409)
+            let rogueCA = try world.pki.root("Rogue TPM CA")
+            let (rogue, rogueCert) = try world.tpm(issuedBy: rogueCA)
+            #expect(try await api.send(.post, "/v1/hosts", json: request(rogue, cert: rogueCert, name: "host-b")).status == 403)
+            var ak = other.akPublic
+            ak.objectAttributes.remove(.restricted)
+            #expect(try await api.send(.post, "/v1/hosts", json: request(other, cert: otherCert, name: "host-c", ak: ak)).status == 422)
+            let e = try api.decode(EnrollResponse.self, try await api.send(.post, "/v1/hosts", json: request(other, cert: otherCert, name: "host-d")))
+            #expect(try await api.send(.post, "/v1/hosts/\(e.hostId)/activate", json: ActivateRequest(secret: b64([UInt8](repeating: 1, count: 32)))).status == 403)
+            #expect(try await api.send(.post, "/v1/hosts", raw: Array("{".utf8)).status == 400)
+            #expect(try await api.send(.post, "/v1/hosts", json: request(other, cert: otherCert, name: "bad name!")).status == 400)
+
+            #expect(try await api.send(.get, "/v1/enrollments").status == 401)
+            let audit = try api.decode(EnrollmentAudit.self, try await api.send(.get, "/v1/enrollments", admin: true)).enrollments
+            let summary = audit.map { "\($0.name) \($0.outcome.rawValue) \($0.code ?? "-")" }
+            #expect(summary == ["host-a accepted -", "host-a activated -", "host-a refused host.ek-mismatch", "host-b refused ek.untrusted",
+                                "host-c refused ak.not-restricted", "host-d accepted -", "host-d refused enroll.secret-mismatch"], "\(summary)")
+            #expect(audit[0].hostId == id && audit[0].ekBasis == "manufacturer-certificate" && audit[0].ekFingerprint == EndorsementKeyVerifier.fingerprint(tpm.ekPublic))
+            #expect(audit[2].hostId == id && audit[2].ekFingerprint == EndorsementKeyVerifier.fingerprint(other.ekPublic) && audit[2].ekBasis == nil)
+            #expect(audit[3].hostId == nil && audit.allSatisfy { $0.detail.count <= 512 })
+        }
+    }
+
     @Test func ekAllowlistAndRevocation() throws {
         let tpm = SoftwareTPM()
         let fp = EndorsementKeyVerifier.fingerprint(tpm.ekPublic)

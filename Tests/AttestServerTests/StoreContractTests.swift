@@ -91,6 +91,45 @@ import TestSupport
         #expect(try await store.signingKeys().map { "\($0.kid):\($0.retired)" } == ["k1:true", "k2:false"])
     }
 
+    func decision(_ name: String, _ outcome: EnrollmentDecision.Outcome, host: String? = nil, code: String? = nil) -> EnrollmentDecision {
+        EnrollmentDecision(id: UUID().uuidString, at: "2026-01-01T00:00:00Z", name: name, group: "g", outcome: outcome, hostId: host, code: code,
+                           detail: "d", ekFingerprint: "ek1", ekBasis: outcome == .refused ? nil : "allowlist", akName: "000b")
+    }
+
+    @Test(arguments: Kind.allCases) func enrollmentDecisionsAreKeptInOrderWithTheirHost(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        let h = host()
+        let accepted = decision("h1", .accepted, host: h.id)
+        try await store.insertHost(h, recording: accepted)
+        // A refused insert (the name is taken) writes no decision with it.
+        await #expect(throws: StoreError.hostExists(id: h.id)) { try await store.insertHost(host(), recording: decision("h1", .accepted)) }
+        let refused = decision("h1", .refused, host: h.id, code: "host.ek-mismatch")
+        try await store.recordEnrollment(refused)
+        var activated = h
+        activated.state = .enrolled
+        let activation = decision("h1", .activated, host: h.id)
+        try await store.updateHost(activated, recording: activation)
+        #expect(try await store.enrollments() == [accepted, refused, activation])
+        #expect(try await store.host(id: h.id)?.state == .enrolled)
+        // An update of a missing host writes no decision either.
+        await #expect(throws: StoreError.notFound) { try await store.updateHost(host("ghost"), recording: decision("ghost", .activated)) }
+        // The enrollment audit outlives the host.
+        #expect(try await store.deleteHost(id: h.id))
+        #expect(try await store.enrollments().count == 3)
+    }
+
+    @Test func sqliteEnrollmentAuditIsAppendOnly() async throws {
+        let dir = TempDir("store")
+        let path = dir.file("attest.db").path
+        let store = try SQLiteStore(path: path)
+        try await store.recordEnrollment(decision("h1", .refused, code: "ek.untrusted"))
+        for sql in ["DELETE FROM enrollment_audit;", "UPDATE enrollment_audit SET code = NULL;"] {
+            let r = try Run.process("sqlite3", [path, sql])
+            #expect(r.status != 0 && r.stderr.contains("append-only"), "\(sql)")
+        }
+        #expect(try await store.enrollments().map(\.code) == ["ek.untrusted"])
+    }
+
     @Test func sqliteAuditTableIsAppendOnly() async throws {
         let dir = TempDir("store")
         let path = dir.file("attest.db").path

@@ -77,7 +77,7 @@ public struct AttestServerApp: Sendable {
         router.post("v1/hosts/:id/activate") { request, context in
             let id = try context.parameters.require("id")
             let body = try await reader.json(ActivateRequest.self, from: request)
-            return try Response.json(app.view(try await app.enrollment.activate(hostID: id, body), now: app.clock()))
+            return try Response.json(app.view(try await app.enrollment.activate(hostID: id, body, now: app.clock()), now: app.clock()))
         }
         router.post("v1/hosts/:id/challenge") { _, context in
             let id = try context.parameters.require("id")
@@ -108,6 +108,10 @@ public struct AttestServerApp: Sendable {
             let id = try context.parameters.require("id")
             guard try await app.store.host(id: id) != nil else { throw APIError.unknownHost(id) }
             return try Response.json(AuditTrail(attestations: try await app.store.attestations(hostID: id)))
+        }
+        router.get("v1/enrollments") { request, _ in
+            try reader.requireAdmin(request)
+            return try Response.json(EnrollmentAudit(enrollments: try await app.store.enrollments()))
         }
         router.delete("v1/hosts/:id") { request, context in
             try reader.requireAdmin(request)

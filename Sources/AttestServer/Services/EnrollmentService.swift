@@ -37,7 +37,28 @@ public struct EnrollmentService: Sendable {
         let ek = try Self.publicArea(try Base64Field.decode(request.ekPublic, field: "ekPublic"), field: "ekPublic")
         let ak = try Self.publicArea(try Base64Field.decode(request.akPublic, field: "akPublic"), field: "akPublic")
         let cert = try request.ekCertificate.map { try Base64Field.decode($0, field: "ekCertificate") }
+        // From here on every answer is a decision about a well-formed request: it goes into the
+        // enrollment audit (an acceptance in the host's own transaction, a refusal on its own).
+        var audit = EnrollmentDecision(id: UUID().uuidString.lowercased(), at: Timestamp.string(now), name: request.name, group: request.group,
+                                       outcome: .accepted, hostId: nil, code: nil, detail: "", ekFingerprint: EndorsementKeyVerifier.fingerprint(ek),
+                                       ekBasis: nil, akName: ak.name.hex)
+        do {
+            return try await decide(ek: ek, ak: ak, certificate: cert, request: request, now: now, audit: &audit)
+        } catch let refusal as APIError {
+            audit.outcome = .refused
+            audit.code = refusal.code.rawValue
+            audit.detail = Self.bounded(refusal.detail)
+            audit.ekBasis = nil
+            try await store.recordEnrollment(audit)
+            throw refusal
+        }
+    }
 
+    /// Details can quote attacker-chosen text (a certificate's issuer): the audit keeps a bounded prefix.
+    static func bounded(_ text: String) -> String { text.count <= 512 ? text : String(text.prefix(509)) + "…" }
+
+    private func decide(ek: TPMTPublic, ak: TPMTPublic, certificate cert: [UInt8]?, request: EnrollRequest, now: Date,
+                        audit: inout EnrollmentDecision) async throws -> EnrollResponse {
         let akReport = AKPolicy.check(ak)
         guard akReport.isValid else {
             throw APIError(422, akReport.failures[0].code, "the attestation key is not a restricted signing key bound to the TPM",
@@ -48,7 +69,8 @@ public struct EnrollmentService: Sendable {
         }
         let (ekReport, verifiedEK) = config.endorsement.verify(ek: ek, certificate: cert, time: now)
         guard let verifiedEK else {
-            throw APIError(403, ekReport.failures.first?.code ?? .ekUntrusted, "the endorsement key is not trusted",
+            let reasons = ekReport.failures.map { "[\($0.code)] \($0.message)" }.joined(separator: "; ")
+            throw APIError(403, ekReport.failures.first?.code ?? .ekUntrusted, "the endorsement key is not trusted: \(reasons)",
                            findings: ekReport.failures.map(\.wire))
         }
         var secret = [UInt8](repeating: 0, count: 32)
@@ -61,25 +83,33 @@ public struct EnrollmentService: Sendable {
         }
         let credential = Array(secret.prefix(ek.nameAlg.digestSize))
         let secretHash = Array(SHA256.hash(data: credential))
+        audit.ekBasis = verifiedEK.basis.rawValue
 
         if let existing = try await store.host(name: request.name) {
             guard existing.ekFingerprint == verifiedEK.fingerprint else {
+                audit.hostId = existing.id
                 throw APIError(409, .hostEkMismatch, "host \(request.name) is enrolled with another endorsement key; an admin must delete it first")
             }
             guard existing.state == .pending else {
+                audit.hostId = existing.id
                 throw APIError(409, .hostAlreadyEnrolled, "host \(request.name) is already enrolled; an admin must delete it to enroll it again")
             }
             var h = existing
             h.akPublic = ak.marshalled(); h.akName = ak.name.hex; h.secretHash = secretHash; h.group = request.group
-            try await store.updateHost(h)
+            audit.hostId = h.id
+            audit.detail = "pending host \(h.name) answered with a new MakeCredential challenge (EK \(verifiedEK.basis.rawValue))"
+            try await store.updateHost(h, recording: audit)
             return response(h, blob)
         }
         let host = HostRecord(id: UUID().uuidString.lowercased(), name: request.name, group: request.group, state: .pending,
                               ekPublic: ek.marshalled(), ekFingerprint: verifiedEK.fingerprint, ekBasis: verifiedEK.basis.rawValue,
                               akPublic: ak.marshalled(), akName: ak.name.hex, secretHash: secretHash, enrolledAt: now)
+        audit.hostId = host.id
+        audit.detail = "host \(host.name) is pending: MakeCredential challenge sent (EK \(verifiedEK.basis.rawValue))"
         do {
-            try await store.insertHost(host)
-        } catch StoreError.hostExists {
+            try await store.insertHost(host, recording: audit)
+        } catch StoreError.hostExists(let id) {
+            audit.hostId = id
             throw APIError(409, .hostEkMismatch, "host \(request.name) was enrolled concurrently; retry")
         }
         return response(host, blob)
@@ -91,18 +121,29 @@ public struct EnrollmentService: Sendable {
                        tpm2ToolsCredential: Data(blob.tpm2ToolsFile()).base64EncodedString())
     }
 
-    public func activate(hostID: String, _ request: ActivateRequest) async throws -> HostRecord {
+    public func activate(hostID: String, _ request: ActivateRequest, now: Date) async throws -> HostRecord {
         guard var host = try await store.host(id: hostID) else { throw APIError.unknownHost(hostID) }
+        var audit = EnrollmentDecision(id: UUID().uuidString.lowercased(), at: Timestamp.string(now), name: host.name, group: host.group,
+                                       outcome: .refused, hostId: host.id, code: nil, detail: "", ekFingerprint: host.ekFingerprint,
+                                       ekBasis: host.ekBasis, akName: host.akName)
+        func refuse(_ e: APIError) async throws -> Never {
+            audit.code = e.code.rawValue
+            audit.detail = e.detail
+            try await store.recordEnrollment(audit)
+            throw e
+        }
         guard host.state == .pending, let expected = host.secretHash else {
-            throw APIError(409, .hostNotPending, "host \(host.name) is \(host.state.rawValue), not waiting for activation")
+            try await refuse(APIError(409, .hostNotPending, "host \(host.name) is \(host.state.rawValue), not waiting for activation"))
         }
         let given = try Base64Field.decode(request.secret, field: "secret")
         guard ConstantTime.equal(Array(SHA256.hash(data: given)), expected) else {
-            throw APIError(403, .enrollSecretMismatch, "the secret does not match the credential: the AK is not proven to be in the EK's TPM")
+            try await refuse(APIError(403, .enrollSecretMismatch, "the secret does not match the credential: the AK is not proven to be in the EK's TPM"))
         }
         host.secretHash = nil
         host.state = .enrolled
-        try await store.updateHost(host)
+        audit.outcome = .activated
+        audit.detail = "host \(host.name) proved its AK is in the EK's TPM (TPM2_ActivateCredential)"
+        try await store.updateHost(host, recording: audit)
         return host
     }
 }

@@ -6,13 +6,15 @@ import Foundation
 /// ``MemoryStore`` serves tests; PostgreSQL will implement the same protocol. One contract test
 /// suite runs against every implementation.
 public protocol AttestationStore: Sendable {
-    /// Adds a host. Throws ``StoreError/hostExists(id:)`` when the name is taken.
-    func insertHost(_ host: HostRecord) async throws
+    /// Adds a host and, in the same transaction, appends `decision` to the enrollment audit. Throws
+    /// ``StoreError/hostExists(id:)`` when the name is taken (and then writes nothing).
+    func insertHost(_ host: HostRecord, recording decision: EnrollmentDecision?) async throws
     func host(id: String) async throws -> HostRecord?
     func host(name: String) async throws -> HostRecord?
     func hosts() async throws -> [HostRecord]
-    /// Replaces a host's mutable fields (never its EK).
-    func updateHost(_ host: HostRecord) async throws
+    /// Replaces a host's mutable fields (never its EK) and, in the same transaction, appends `decision`
+    /// to the enrollment audit.
+    func updateHost(_ host: HostRecord, recording decision: EnrollmentDecision?) async throws
     /// Deletes a host (admin); its audit trail stays. Returns whether it existed.
     func deleteHost(id: String) async throws -> Bool
 
@@ -26,6 +28,11 @@ public protocol AttestationStore: Sendable {
     /// The audit trail of a host, oldest first.
     func attestations(hostID: String) async throws -> [Verdict]
 
+    /// Appends a decision that changed no host (a refusal) to the enrollment audit.
+    func recordEnrollment(_ decision: EnrollmentDecision) async throws
+    /// The enrollment audit, oldest first; append-only, it outlives the hosts it names.
+    func enrollments() async throws -> [EnrollmentDecision]
+
     func insertBaseline(_ baseline: BaselineRecord) async throws
     func baselines() async throws -> [BaselineRecord]
     func deleteBaseline(id: String) async throws -> Bool
@@ -34,4 +41,11 @@ public protocol AttestationStore: Sendable {
     func signingKeys() async throws -> [SigningKeyRecord]
     /// Marks every key but `kid` retired.
     func retireSigningKeys(except kid: String) async throws
+}
+
+extension AttestationStore {
+    /// Adds a host without an enrollment-audit entry (administration and tests).
+    public func insertHost(_ host: HostRecord) async throws { try await insertHost(host, recording: nil) }
+    /// Replaces a host's mutable fields without an enrollment-audit entry.
+    public func updateHost(_ host: HostRecord) async throws { try await updateHost(host, recording: nil) }
 }

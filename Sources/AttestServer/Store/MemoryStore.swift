@@ -6,23 +6,26 @@ public actor MemoryStore: AttestationStore {
     private var hostsByID: [String: HostRecord] = [:]
     private var nonces: [[UInt8]: NonceRecord] = [:]
     private var audit: [Verdict] = []
+    private var enrollmentAudit: [EnrollmentDecision] = []
     private var baselineList: [BaselineRecord] = []
     private var keys: [SigningKeyRecord] = []
 
     public init() {}
 
-    public func insertHost(_ host: HostRecord) throws {
+    public func insertHost(_ host: HostRecord, recording decision: EnrollmentDecision?) throws {
         if let existing = hostsByID.values.first(where: { $0.name == host.name }) { throw StoreError.hostExists(id: existing.id) }
         hostsByID[host.id] = host
+        if let decision { enrollmentAudit.append(decision) }
     }
     public func host(id: String) -> HostRecord? { hostsByID[id] }
     public func host(name: String) -> HostRecord? { hostsByID.values.first { $0.name == name } }
     public func hosts() -> [HostRecord] { hostsByID.values.sorted { $0.name < $1.name } }
-    public func updateHost(_ host: HostRecord) throws {
+    public func updateHost(_ host: HostRecord, recording decision: EnrollmentDecision?) throws {
         guard let old = hostsByID[host.id] else { throw StoreError.notFound }
         var h = host
         h.ekPublic = old.ekPublic; h.ekFingerprint = old.ekFingerprint
         hostsByID[host.id] = h
+        if let decision { enrollmentAudit.append(decision) }
     }
     public func deleteHost(id: String) -> Bool { hostsByID.removeValue(forKey: id) != nil }
 
@@ -39,9 +42,12 @@ public actor MemoryStore: AttestationStore {
             nonces[nonce] = n
         }
         audit.append(verdict)
-        if hostsByID[host.id] != nil { try updateHost(host) }
+        if hostsByID[host.id] != nil { try updateHost(host, recording: nil) }
     }
     public func attestations(hostID: String) -> [Verdict] { audit.filter { $0.hostId == hostID } }
+
+    public func recordEnrollment(_ decision: EnrollmentDecision) { enrollmentAudit.append(decision) }
+    public func enrollments() -> [EnrollmentDecision] { enrollmentAudit }
 
     public func insertBaseline(_ baseline: BaselineRecord) { baselineList.removeAll { $0.id == baseline.id && $0.group == baseline.group }; baselineList.append(baseline) }
     public func baselines() -> [BaselineRecord] { baselineList }

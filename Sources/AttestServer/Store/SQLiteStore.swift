@@ -4,7 +4,8 @@ import GRDB
 
 /// The embedded ``AttestationStore``: SQLite through GRDB, in WAL mode (a `DatabasePool`).
 ///
-/// The audit table is append-only: triggers refuse UPDATE and DELETE on it. A verdict, the
+/// The audit tables (attestations, enrollment decisions) are append-only: triggers refuse UPDATE and
+/// DELETE on them. A verdict, the
 /// consumption of its nonce and the host's new state are written in one transaction.
 public final class SQLiteStore: AttestationStore {
     private let pool: DatabasePool
@@ -39,7 +40,23 @@ public final class SQLiteStore: AttestationStore {
                     retired INTEGER NOT NULL DEFAULT 0);
                 """)
         }
+        m.registerMigration("v2-enrollment-audit") { db in
+            try db.execute(sql: """
+                CREATE TABLE enrollment_audit (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, at TEXT NOT NULL,
+                    name TEXT NOT NULL, grp TEXT NOT NULL, outcome TEXT NOT NULL, hostId TEXT, code TEXT, detail TEXT NOT NULL,
+                    ekFingerprint TEXT, ekBasis TEXT, akName TEXT);
+                CREATE TRIGGER enrollment_audit_no_update BEFORE UPDATE ON enrollment_audit BEGIN SELECT RAISE(ABORT, 'the enrollment audit is append-only'); END;
+                CREATE TRIGGER enrollment_audit_no_delete BEFORE DELETE ON enrollment_audit BEGIN SELECT RAISE(ABORT, 'the enrollment audit is append-only'); END;
+                """)
+        }
         return m
+    }
+
+    private static func record(_ d: EnrollmentDecision, in db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO enrollment_audit (id, at, name, grp, outcome, hostId, code, detail, ekFingerprint, ekBasis, akName)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [d.id, d.at, d.name, d.group, d.outcome.rawValue, d.hostId, d.code, d.detail, d.ekFingerprint, d.ekBasis, d.akName])
     }
 
     private static let encoder = JSONEncoder()
@@ -63,7 +80,7 @@ public final class SQLiteStore: AttestationStore {
         v.flatMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) }
     }
 
-    public func insertHost(_ h: HostRecord) async throws {
+    public func insertHost(_ h: HostRecord, recording decision: EnrollmentDecision?) async throws {
         try await pool.write { db in
             if let id = try String.fetchOne(db, sql: "SELECT id FROM hosts WHERE name = ?", arguments: [h.name]) {
                 throw StoreError.hostExists(id: id)
@@ -73,6 +90,7 @@ public final class SQLiteStore: AttestationStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [h.id, h.name, h.group, h.state.rawValue, Data(h.ekPublic), h.ekFingerprint, h.ekBasis,
                                  Data(h.akPublic), h.akName, h.secretHash.map { Data($0) }, h.enrolledAt.timeIntervalSince1970])
+            if let decision { try Self.record(decision, in: db) }
         }
     }
 
@@ -97,10 +115,26 @@ public final class SQLiteStore: AttestationStore {
                              h.lastRestartCount.map { Int64($0) }, h.lastClock.map { Int64(bitPattern: $0) }, verdictJSON(h.lastVerdict), h.id])
     }
 
-    public func updateHost(_ h: HostRecord) async throws {
+    public func updateHost(_ h: HostRecord, recording decision: EnrollmentDecision?) async throws {
         try await pool.write { db in
             try Self.update(h, in: db)
             if db.changesCount == 0 { throw StoreError.notFound }
+            if let decision { try Self.record(decision, in: db) }
+        }
+    }
+
+    public func recordEnrollment(_ decision: EnrollmentDecision) async throws {
+        try await pool.write { db in try Self.record(decision, in: db) }
+    }
+
+    public func enrollments() async throws -> [EnrollmentDecision] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM enrollment_audit ORDER BY seq").map {
+                EnrollmentDecision(id: $0["id"], at: $0["at"], name: $0["name"], group: $0["grp"],
+                                   outcome: EnrollmentDecision.Outcome(rawValue: $0["outcome"]) ?? .refused, hostId: $0["hostId"] as String?,
+                                   code: $0["code"] as String?, detail: $0["detail"], ekFingerprint: $0["ekFingerprint"] as String?,
+                                   ekBasis: $0["ekBasis"] as String?, akName: $0["akName"] as String?)
+            }
         }
     }
 
