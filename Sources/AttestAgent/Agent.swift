@@ -10,6 +10,7 @@ import Foundation
 /// The quote covers sha256 PCRs 0–23, qualified by the server's nonce; the event log goes along
 /// so the server can replay it against the quote and appraise it against the group's baselines.
 public final class Agent {
+    /// The preferred EK; ``endorsementKey(of:)`` falls back to the RSA EK when only that one has a certificate.
     public static let ekType = EndorsementKeyType.eccP256
     public static let akType = AttestationKeyType.ecdsaP256
     /// What is quoted: every sha256 PCR, so any baseline's PCRs are covered.
@@ -60,7 +61,7 @@ public final class Agent {
     /// `POST /v1/hosts` with the EK (and its certificate) and AK, TPM2_ActivateCredential of the
     /// answer, `POST /v1/hosts/{id}/activate`. The state is saved after each step.
     func enroll() async throws -> AgentState {
-        let ek = try tpm.endorsementKey(Self.ekType)
+        let ek = try Self.endorsementKey(of: tpm)
         let ak = try tpm.attestationKey(Self.akType)
         let answer = try await client.post("/v1/hosts", EnrollRequest(name: name, group: group, ekPublic: b64(ek.publicArea.marshalled()),
                                                                      ekCertificate: ek.certificateDER.map(b64), akPublic: b64(ak.marshalled())),
@@ -78,11 +79,22 @@ public final class Agent {
         } catch {
             throw AgentError(.agentResponseInvalid, "the enrollment credential is not a tpm2_makecredential file: \(error)")
         }
-        let secret = try tpm.activateCredential(blob, ek: Self.ekType, key: Self.akType)
+        let secret = try tpm.activateCredential(blob, ek: ek.type, key: Self.akType)
         _ = try await client.post("/v1/hosts/\(answer.hostId)/activate", ActivateRequest(secret: b64(secret)), as: HostView.self)
         state.enrolled = true
         try store.save(state)
         return state
+    }
+
+    /// The EK the server can check: the ECC P-256 EK (template L-2) when the TPM holds its certificate,
+    /// else the RSA 2048 EK (L-1) when it holds that one's (many TPMs, and swtpm_setup, certify only RSA
+    /// or an ECC curve other than P-256), else the ECC EK without a certificate (the server decides: an
+    /// allowlist, or a software TPM).
+    public static func endorsementKey(of tpm: any TPM) throws -> EndorsementKey {
+        let ecc = try tpm.endorsementKey(.eccP256)
+        if ecc.certificateDER != nil { return ecc }
+        if let rsa = try? tpm.endorsementKey(.rsa2048), rsa.certificateDER != nil { return rsa }
+        return ecc
     }
 
     private func b64(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
