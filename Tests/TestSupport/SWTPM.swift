@@ -29,13 +29,18 @@ public final class SWTPM: @unchecked Sendable {
     ///
     /// `manufactured`: first run `swtpm_setup --create-ek-cert` on the state, so the TPM holds EK
     /// certificates in NV (issued by swtpm-localca), as a real TPM from a manufacturer does.
-    public init(attempts: Int = 5, manufactured: Bool = false) throws {
+    /// `manufacturer`: the same, with EK certificates issued by that test's own CA instead of the
+    /// machine-wide swtpm-localca (implies `manufactured`).
+    /// `state`: start on an existing state directory (a TPM that was stopped: a power cycle, so its
+    /// resetCount grows) instead of a new one.
+    public init(attempts: Int = 5, manufactured: Bool = false, manufacturer: SWTPMManufacturer? = nil, state existing: TempDir? = nil) throws {
         let swtpm = try Run.resolve("swtpm")
         var lastError: Error = SWTPMError("swtpm did not start")
         for _ in 0..<attempts {
-            let state = TempDir("swtpm")
-            if manufactured {
-                let r = try Run.process("swtpm_setup", ["--tpm2", "--tpmstate", state.path, "--create-ek-cert", "--lock-nvram", "--overwrite"], timeout: 120)
+            let state = existing ?? TempDir("swtpm")
+            if existing == nil && (manufactured || manufacturer != nil) {
+                let config = manufacturer.map { ["--config", $0.setupConfig] } ?? []
+                let r = try Run.process("swtpm_setup", ["--tpm2", "--tpmstate", state.path, "--create-ek-cert", "--lock-nvram", "--overwrite"] + config, timeout: 120)
                 guard r.status == 0 else { throw SWTPMError("swtpm_setup failed (\(r.status)): \(r.stderr) \(r.stdout)") }
             }
             guard let port = SWTPM.freePortPair() else { continue }
@@ -74,6 +79,13 @@ public final class SWTPM: @unchecked Sendable {
     }
 
     deinit { stop() }
+
+    /// A power cycle: stops this simulator and starts another on the same state directory (on a new
+    /// port pair); its TPM2_Startup(CLEAR) resets the PCRs and increments resetCount.
+    public func restarted() throws -> SWTPM {
+        stop()
+        return try SWTPM(state: stateDirectory)
+    }
 
     /// Stops the simulator (idempotent).
     public func stop() {
