@@ -21,7 +21,7 @@ extension AcceptanceTests {
         let imposter = try fleet.machine()
         try imposter.boot(fleet.image, log: imposter.log("good"))
         let (clash, _) = try fleet.attest(imposter, log: imposter.log("good"), name: "enrolled-host")
-        #expect(clash.status == 2 && clash.stderr.contains("agent.server-problem") && clash.stderr.contains("host.ek-mismatch"), "\(clash.stderr)")
+        #expect(clash.status == 2 && clash.stderr.contains("agent.server-problem") && clash.stderr.contains("host.ek-mismatch") && clash.stderr.contains("HTTP 409"), "\(clash.stderr)")
 
         // An EK the server does not trust: 403 with the EK code.
         let untrustedCode: String
@@ -34,13 +34,13 @@ extension AcceptanceTests {
             let otherVendor = try SWTPMManufacturer(name: "Unknown TPM Vendor")
             let foreign = try fleet.machine(vendor: otherVendor)
             let (refused, _) = try fleet.attest(foreign, log: good.log("good"), name: "foreign-host")
-            #expect(refused.status == 2 && refused.stderr.contains(untrustedCode), "\(refused.stderr)")
+            #expect(refused.status == 2 && refused.stderr.contains(untrustedCode) && refused.stderr.contains("HTTP 403"), "\(refused.stderr)")
         case .soft:
             // A software TPM, at a server that does not admit software TPMs.
             untrustedCode = "ek.software-tpm"
             strict = try await AcceptanceFleet(.soft, trustSoftwareTPMs: false)
             let (refused, _) = try strict.attest(imposter, log: imposter.log("good"), name: "foreign-host")
-            #expect(refused.status == 2 && refused.stderr.contains(untrustedCode), "\(refused.stderr)")
+            #expect(refused.status == 2 && refused.stderr.contains(untrustedCode) && refused.stderr.contains("HTTP 403"), "\(refused.stderr)")
         }
 
         // The enrollment audit: the good host accepted and activated, each refusal with its code.
