@@ -22,7 +22,8 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(name: .long, help: "The repository's Images folder (default: found above the executable or in the current folder).") var images: String?
     @Option(name: .long, help: "Keep the work folder at DIR (new or empty) instead of a temporary folder removed at the end.") var keep: String?
-    /// Fault injection, to prove the demo fails when an outcome differs: `untampered-vib` skips the tampering of step 7.
+    /// Fault injection, to prove the demo fails when an outcome differs: `untampered-vib` makes step 7 boot its
+    /// image untouched and in enforce mode, so that host is admitted.
     @Option(name: .long, help: .hidden) var fault: Fault?
     @OptionGroup var out: OutputOptions
 

@@ -24,7 +24,8 @@ struct DemoReport: Encodable {
     var table: String {
         let headers = ["#", "step", "expected", "got", "ok"]
         let rows = steps.map { ["\($0.step)", $0.name, $0.expected, $0.got, $0.skipped ? "skip" : ($0.ok ? "yes" : "NO")] }
-        let widths = headers.indices.map { i in min(60, ([headers[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0) }
+        let caps = [2, 28, 56, 78, 4]
+        let widths = headers.indices.map { i in min(caps[i], ([headers[i]] + rows.map { $0[i] }).map(\.count).max() ?? 0) }
         func line(_ cells: [String]) -> String {
             cells.indices.map { i in
                 let c = cells[i].count > widths[i] ? String(cells[i].prefix(widths[i] - 1)) + "…" : cells[i]

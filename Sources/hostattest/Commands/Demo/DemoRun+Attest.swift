@@ -66,7 +66,8 @@ extension DemoRun {
             try handle.close()
         }
         let tpm = "soft:" + context.path("hosts/tampered/tpm.json"), log = context.path("hosts/tampered.log")
-        try await boot(image, profile: profile, tpm: tpm, log: log, measureOnly: true, label: "boot-tampered")
+        // (The fault boots the untouched copy in enforce mode: a good host, admitted where a rejection is expected.)
+        try await boot(image, profile: profile, tpm: tpm, log: log, measureOnly: fault != .untamperedVIB, label: "boot-tampered")
         let a = try await attest(name: "tampered-host", tpm: tpm, log: log)
         guard a.status == "rejected" else { return (Self.describe(a), false) }
         guard let named = a.findings.first(where: { $0.message.contains("net-demo-nic") || ($0.component ?? "").contains("net-demo-nic") }) else {
