@@ -24,6 +24,7 @@ struct DemoChild {
 
     func run(_ executable: String, _ arguments: [String], label: String, environment: [String: String]? = nil,
              timeout: TimeInterval = 300) async throws -> DemoChildResult {
+        cleanup.parkIfInterrupted()
         let n = Self.counter.next()
         let number = String(repeating: "0", count: max(0, 3 - String(n).count)) + String(n)
         let base = logs.appendingPathComponent(number + "-" + label.filter { $0.isLetter || $0.isNumber || $0 == "-" })
@@ -47,6 +48,7 @@ struct DemoChild {
         if timedOut { DemoCleanup.stop(p.processIdentifier) }
         p.waitUntilExit()
         cleanup.ended(p)
+        cleanup.parkIfInterrupted()
         return DemoChildResult(status: timedOut ? -1 : p.terminationStatus, stdout: (try? Data(contentsOf: outURL)) ?? Data(),
                                stderr: (try? String(contentsOf: errURL, encoding: .utf8)) ?? "", timedOut: timedOut)
     }

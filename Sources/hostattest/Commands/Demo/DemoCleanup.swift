@@ -8,7 +8,7 @@ final class DemoCleanup: @unchecked Sendable {
     private var children: [Int32: Process] = [:]
     private var daemons: Set<pid_t> = []
     private var removeOnExit: URL?
-    private var signalSources: [DispatchSourceSignal] = []
+    private var interrupted = false
 
     /// Removes `folder` when the run ends (a fresh temporary folder; never a `--keep` folder).
     func removeAtEnd(_ folder: URL) { lock.withLock { removeOnExit = folder } }
@@ -18,19 +18,46 @@ final class DemoCleanup: @unchecked Sendable {
     func startedDaemon(_ pid: pid_t) { _ = lock.withLock { daemons.insert(pid) } }
     func endedDaemon(_ pid: pid_t) { _ = lock.withLock { daemons.remove(pid) } }
 
-    /// SIGINT/SIGTERM: stop everything, remove the work folder, exit 130.
+    /// SIGINT/SIGTERM: stop everything, remove the work folder, exit 130. The handler only writes the
+    /// signal's number to a pipe (async-signal-safe); a thread reading the pipe does the cleanup.
+    /// (A dispatch signal source is not enough on Linux: the signal must be blocked in every thread,
+    /// and the runtime's threads already exist.)
     func installSignalHandlers() {
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler { [self] in
-                FileHandle.standardError.write(Data("\nhostattest demo: interrupted; stopping the server and removing the work folder\n".utf8))
-                finish()
-                Foundation.exit(130)
-            }
-            source.resume()
-            signalSources.append(source)
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { return }
+        DemoSignalPipe.writeEnd = fds[1]
+        let readEnd = fds[0]
+        let thread = Thread { [self] in
+            var byte: UInt8 = 0
+            while read(readEnd, &byte, 1) != 1 {}
+            lock.withLock { interrupted = true }
+            FileHandle.standardError.write(Data("\nhostattest demo: interrupted; stopping the server and removing the work folder\n".utf8))
+            stopProcesses()
+            usleep(200_000)  // the main flow parks at its next check (parkIfInterrupted)
+            finish()
+            Foundation.exit(130)
         }
+        thread.start()
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig) { number in
+                var byte = UInt8(truncatingIfNeeded: number)
+                _ = write(DemoSignalPipe.writeEnd, &byte, 1)
+            }
+        }
+    }
+
+    /// After a signal the cleanup thread owns the exit: the main flow stops here (never returns) so it
+    /// starts nothing, writes nothing and prints no table.
+    func parkIfInterrupted() {
+        guard lock.withLock({ interrupted }) else { return }
+        while true { sleep(60) }
+    }
+
+    /// Stops every child and daemon still running, leaving the work folder.
+    private func stopProcesses() {
+        let (procs, pids) = lock.withLock { (Array(children.values), daemons) }
+        for p in procs where p.isRunning { Self.stop(p.processIdentifier) }
+        for pid in pids { Self.stop(pid) }
     }
 
     /// Stops every child and daemon still running (SIGTERM, then SIGKILL after two seconds) and
@@ -61,4 +88,9 @@ final class DemoCleanup: @unchecked Sendable {
         let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
         return state != "Z" && state != "X"
     }
+}
+
+/// The write end of the signal pipe, set once before the handlers are installed.
+enum DemoSignalPipe {
+    nonisolated(unsafe) static var writeEnd: Int32 = -1
 }

@@ -46,6 +46,7 @@ struct DemoCommand: AsyncParsableCommand {
         } catch let e as DemoError {
             throw CLIError("demo: \(e.description)" + (keep == nil ? "" : " (logs in \(work.path))"))
         }
+        cleanup.parkIfInterrupted()
         try Output.emit(report, json: json) { "\n" + report.table }
         if report.verdict != "verified" { throw ExitCode.rejected }
     }

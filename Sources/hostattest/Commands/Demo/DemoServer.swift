@@ -30,6 +30,7 @@ final class DemoServer: @unchecked Sendable {
             p.standardInput = FileHandle.nullDevice
             p.standardOutput = handle
             p.standardError = handle
+            cleanup.parkIfInterrupted()
             try p.run()
             try? handle.close()
             cleanup.started(p)
