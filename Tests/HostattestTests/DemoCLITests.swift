@@ -65,4 +65,45 @@ import TestSupport
         #expect(steps.filter { !$0.ok }.map(\.step) == [7], "\(steps)")
         #expect(steps[6].got.hasPrefix("admitted"), "\(steps[6].got)")
     }
+
+    @Test func withoutAnEFIToolchainTheImageIsSignedWithTheDemoChain() throws {
+        // make-boot-images cannot build a bootloader carrying the new chain's vendor CA: the committed
+        // unsigned images and Keys/demo are used instead, and every later step still behaves as expected.
+        let dir = TempDir("demo-no-toolchain")
+        let r = try Run.process(Run.hostattestPath, ["demo", "--json", "--images", Self.images, "--keep", dir.file("work").path],
+                                environment: ["CLANG": "/nonexistent/clang"], timeout: 900)
+        #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
+        let decoded = try? JSONDecoder().decode(Report.self, from: r.stdoutBytes)
+        let steps = try #require(decoded?.steps, "\(r.stdout)\n\(r.stderr)")
+        #expect(steps.count == 10 && steps.allSatisfy(\.ok), "\(steps.filter { !$0.ok })")
+        #expect(steps[1].got.contains("DEMO chain (no EFI toolchain"), "\(steps[1].got)")
+    }
+
+    @Test func anInterruptStopsEveryChildAndExits130() throws {
+        let dir = TempDir("demo-interrupt")
+        let work = dir.file("work")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Run.hostattestPath)
+        p.arguments = ["demo", "--json", "--images", Self.images, "--keep", work.path]
+        p.standardInput = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // Interrupt once the server is up (it has written where it listens); five more steps would follow.
+        let log = work.appendingPathComponent("server.log")
+        let deadline = Date().addingTimeInterval(300)
+        while p.isRunning, Date() < deadline, !((try? String(contentsOf: log, encoding: .utf8))?.contains("listening on") ?? false) {
+            usleep(20_000)
+        }
+        #expect(p.isRunning)
+        kill(p.processIdentifier, SIGINT)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 130)
+        // Nothing the demo started runs on: no process names the work folder (the server, a swtpm, a step).
+        let left = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { $0.allSatisfy(\.isNumber) }.filter { pid in
+            guard let cmdline = try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline")) else { return false }
+            return String(decoding: cmdline, as: UTF8.self).contains(work.path)
+        }
+        #expect(left.isEmpty, "still running: \(left)")
+    }
 }
