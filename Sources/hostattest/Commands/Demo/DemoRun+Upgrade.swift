@@ -46,6 +46,7 @@ extension DemoRun {
         guard status == 204 else { return (got + "; retiring v1: HTTP \(status)", false) }
         let retired = try await attest(name: "good-host", tpm: goodTPM, log: goodLog)
         got = "v2 admitted (2.0.0), v1 still admitted (1.0.0); v1 retired → v1 \(retired.status)"
+            + (retired.findings.last.map { " (\($0.code))" } ?? "")
         return (got, retired.status == "rejected")
     }
 
