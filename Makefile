@@ -1,12 +1,14 @@
 # hostattest — the two commands of the quick start:
-#   make demo   installs missing system packages, builds, runs the main job end to end
+#   make demo   installs missing system packages, builds, runs `hostattest demo`: key chain, signed image,
+#               baseline, server, good / tampered / replayed / upgraded / swtpm hosts, a table of outcomes
+#   make walkthrough   the signed-boot-chain walk-through (Scripts/demo.sh)
 #   make test   installs missing system packages, builds (debug), runs every test, then the same
 #               tests under AddressSanitizer and a fuzz smoke of every parser (what CI runs)
 #   make fuzz [FUZZ_SECONDS=N] [FUZZ_TARGET=name]   libFuzzer + ASan on every (or one) parser
 SWIFT ?= swift
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build build-release test test-asan fuzz fuzz-smoke demo bench clean
+.PHONY: all deps build build-release test test-asan fuzz fuzz-smoke demo walkthrough bench clean
 
 all: build
 
@@ -49,8 +51,16 @@ fuzz: deps
 fuzz-smoke: deps
 	@bash Scripts/fuzz.sh --smoke
 
+# The end-to-end demo (exit 0 only if every step behaved as expected); the sample images come from
+# this repository.
 demo: deps
 	@echo "demo: building hostattest"
+	$(SWIFT) build -j $(JOBS)
+	"$$($(SWIFT) build --show-bin-path)/hostattest" demo --images "$(CURDIR)/Images"
+
+# The signed-boot-chain walk-through: keys, signing, verify pe/vib/image, tampered and revoked images.
+walkthrough: deps
+	@echo "walkthrough: building hostattest"
 	$(SWIFT) build -j $(JOBS)
 	@bash Scripts/demo.sh "$$($(SWIFT) build --show-bin-path)/hostattest"
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The hostattest walk-through that `make demo` runs:
+# The hostattest signed-boot-chain walk-through that `make walkthrough` runs (`make demo` runs
+# `hostattest demo`, the end-to-end demo with the server):
 #
 #   Scripts/demo.sh HOSTATTEST_BIN
 #

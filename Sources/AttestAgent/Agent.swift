@@ -31,6 +31,8 @@ public final class Agent {
         public var verdict: Verdict
         /// True when this round enrolled the host.
         public var enrolled: Bool
+        /// The attestation request exactly as sent (its nonce is now used: `hostattest demo` replays it).
+        public var request: AttestationRequest
     }
 
     /// One round: enroll if needed, then attest with `eventLog`. Throws ``AgentError`` (server),
@@ -55,7 +57,7 @@ public final class Agent {
         guard verdict.hostId == hostId else {
             throw AgentError(.agentResponseInvalid, "the verdict is for host \(verdict.hostId.prefix(80)), not \(hostId)")
         }
-        return Round(verdict: verdict, enrolled: enrolledNow)
+        return Round(verdict: verdict, enrolled: enrolledNow, request: request)
     }
 
     /// `POST /v1/hosts` with the EK (and its certificate) and AK, TPM2_ActivateCredential of the

@@ -26,6 +26,7 @@ struct HostAttest: AsyncParsableCommand {
             AttestCommand.self,
             TokenCommand.self,
             BenchCommand.self,
+            DemoCommand.self,
         ]
     )
 

@@ -33,6 +33,8 @@ struct AttestCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Re-attest every SECONDS, forever (retrying with backoff while the server is unreachable).") var interval: Double?
     @Option(name: .long, help: .hidden) var maxRounds: Int?
     @Option(name: .long, help: .hidden) var backoffBase: Double = 1
+    /// Writes the last attestation request as sent (JSON, 0600): `hostattest demo` replays it to show a used nonce refused.
+    @Option(name: .long, help: .hidden) var requestOut: String?
     @OptionGroup var out: OutputOptions
 
     func validate() throws {
@@ -82,6 +84,7 @@ struct AttestCommand: AsyncParsableCommand {
     private func report(_ round: Agent.Round) throws {
         let v = round.verdict
         if let tokenOut, let token = v.token { try Files.write(Data((token + "\n").utf8), to: tokenOut, mode: 0o600) }
+        if let requestOut { try Files.write(try JSONEncoder().encode(round.request), to: requestOut, mode: 0o600) }
         let result = Result(status: v.status.rawValue, host: v.hostId, attestation: v.attestationId, enrolled: round.enrolled,
                             baseline: v.baseline, findings: v.findings, notes: v.notes, tokenOut: v.token == nil ? nil : tokenOut)
         try Output.emit(result, json: out.json) {
