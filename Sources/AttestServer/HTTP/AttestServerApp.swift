@@ -28,7 +28,8 @@ public struct AttestServerApp: Sendable {
         self.metrics = metrics
         tokens = TokenIssuer(store: store, lifetime: config.tokenLifetime, audience: config.tokenAudience)
         baselines = BaselineCatalog(store: store, anchors: config.baselineAnchors)
-        enrollment = EnrollmentService(store: store, config: config)
+        let unrecorded = metrics.makeCounter(name: "hostattest_enrollment_refusals_unrecorded_total")
+        enrollment = EnrollmentService(store: store, config: config, refusalBudget: RefusalAuditBudget(onUnrecorded: { unrecorded.increment() }))
         attestation = AttestationService(store: store, config: config, baselines: baselines, tokens: tokens)
         verdictCounters = (metrics.makeCounter(name: "hostattest_verdicts_total", labels: [("status", "admitted")]),
                            metrics.makeCounter(name: "hostattest_verdicts_total", labels: [("status", "rejected")]))

@@ -10,10 +10,20 @@ import Foundation
 public struct EnrollmentService: Sendable {
     let store: any AttestationStore
     let config: ServerConfiguration
+    /// Bounds how many unauthenticated refusals reach the audit (see ``RefusalAuditBudget``).
+    public let refusalBudget: RefusalAuditBudget
 
-    public init(store: any AttestationStore, config: ServerConfiguration) {
+    public init(store: any AttestationStore, config: ServerConfiguration, refusalBudget: RefusalAuditBudget = RefusalAuditBudget()) {
         self.store = store
         self.config = config
+        self.refusalBudget = refusalBudget
+    }
+
+    /// Writes a refusal to the enrollment audit while the budget allows (accepted decisions are
+    /// written with their host, never through here).
+    private func recordRefusal(_ audit: EnrollmentDecision, now: Date) async throws {
+        guard await refusalBudget.take(now: now) else { return }
+        try await store.recordEnrollment(audit)
     }
 
     static func publicArea(_ bytes: [UInt8], field: String) throws -> TPMTPublic {
@@ -49,7 +59,7 @@ public struct EnrollmentService: Sendable {
             audit.code = refusal.code.rawValue
             audit.detail = Self.bounded(refusal.detail)
             audit.ekBasis = nil
-            try await store.recordEnrollment(audit)
+            try await recordRefusal(audit, now: now)
             throw refusal
         }
     }
@@ -128,8 +138,8 @@ public struct EnrollmentService: Sendable {
                                        ekBasis: host.ekBasis, akName: host.akName)
         func refuse(_ e: APIError) async throws -> Never {
             audit.code = e.code.rawValue
-            audit.detail = e.detail
-            try await store.recordEnrollment(audit)
+            audit.detail = Self.bounded(e.detail)
+            try await recordRefusal(audit, now: now)
             throw e
         }
         guard host.state == .pending, let expected = host.secretHash else {
