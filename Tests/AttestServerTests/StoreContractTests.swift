@@ -6,7 +6,7 @@ import TestSupport
 
 /// One contract, every store: what the server relies on.
 @Suite struct StoreContractTests {
-    enum Kind: String, CaseIterable { case memory, sqlite }
+    enum Kind: String, CaseIterable { case memory, sqlite, sqliteNormal }
 
     /// Lives as long as the test (Swift Testing makes one suite instance per test).
     let dir = TempDir("store")
@@ -15,6 +15,7 @@ import TestSupport
         switch kind {
         case .memory: return (MemoryStore(), kind)
         case .sqlite: return (try SQLiteStore(path: dir.file("attest-\(UUID().uuidString).db").path), kind)
+        case .sqliteNormal: return (try SQLiteStore(path: dir.file("attest-\(UUID().uuidString).db").path, synchronous: .normal), kind)
         }
     }
 
@@ -59,6 +60,36 @@ import TestSupport
         await #expect(throws: StoreError.nonceAlreadyUsed) { try await store.commit(verdict: verdict(h.id), host: h, consumingNonce: nonce) }
         // The failed commit wrote nothing.
         #expect(try await store.attestations(hostID: h.id).count == 1)
+    }
+
+    /// Equal but for the store's date precision (a Double of seconds since 1970).
+    static func same(_ a: NonceRecord?, _ b: NonceRecord) -> Bool {
+        guard let a else { return false }
+        return a.nonce == b.nonce && a.hostId == b.hostId && a.used == b.used && abs(a.expiresAt.timeIntervalSince(b.expiresAt)) < 0.001
+    }
+
+    /// The next challenge is written with the verdict, and not at all when the verdict's commit fails.
+    @Test(arguments: Kind.allCases) func theNextNonceIsIssuedInTheVerdictTransaction(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        let h = host()
+        try await store.insertHost(h)
+        let nonce = [UInt8](repeating: 4, count: 32)
+        try await store.insertNonce(NonceRecord(nonce: nonce, hostId: h.id, expiresAt: Date().addingTimeInterval(60)), purgeBefore: Date())
+        let next = NonceRecord(nonce: [UInt8](repeating: 5, count: 32), hostId: h.id, expiresAt: Date().addingTimeInterval(60))
+        try await store.commit(verdict: verdict(h.id), host: h, consumingNonce: nonce, issuing: next, purgeBefore: Date())
+        #expect(Self.same(try await store.nonce(next.nonce), next))
+        let other = NonceRecord(nonce: [UInt8](repeating: 6, count: 32), hostId: h.id, expiresAt: Date().addingTimeInterval(60))
+        await #expect(throws: StoreError.nonceAlreadyUsed) {
+            try await store.commit(verdict: verdict(h.id), host: h, consumingNonce: nonce, issuing: other, purgeBefore: Date())
+        }
+        #expect(try await store.nonce(other.nonce) == nil)
+        // Issuing purges expired nonces, as /challenge does.
+        let old = [UInt8](repeating: 7, count: 32)
+        try await store.insertNonce(NonceRecord(nonce: old, hostId: h.id, expiresAt: Date(timeIntervalSince1970: 10)), purgeBefore: Date(timeIntervalSince1970: 0))
+        let third = NonceRecord(nonce: [UInt8](repeating: 8, count: 32), hostId: h.id, expiresAt: Date().addingTimeInterval(60))
+        try await store.commit(verdict: verdict(h.id), host: h, consumingNonce: next.nonce, issuing: third, purgeBefore: Date())
+        #expect(try await store.nonce(old) == nil)
+        #expect(Self.same(try await store.nonce(third.nonce), third))
     }
 
     @Test(arguments: Kind.allCases) func expiredNoncesArePurged(_ kind: Kind) async throws {

@@ -23,12 +23,21 @@ public struct AttestationService: Sendable {
     public func challenge(hostID: String, now: Date) async throws -> ChallengeResponse {
         guard let host = try await store.host(id: hostID) else { throw APIError.unknownHost(hostID) }
         guard host.state != .pending else { throw APIError(409, .hostNotActivated, "host \(host.name) has not activated its AK yet") }
+        let record = newNonce(hostID: hostID, now: now)
+        try await store.insertNonce(record, purgeBefore: now.addingTimeInterval(-config.nonceLifetime))
+        return Self.challenge(record)
+    }
+
+    /// 32 random bytes for `hostID`, expiring after `nonceLifetime` (not yet stored).
+    func newNonce(hostID: String, now: Date) -> NonceRecord {
         var nonce = [UInt8](repeating: 0, count: 32)
         var rng = SystemRandomNumberGenerator()
         for i in nonce.indices { nonce[i] = UInt8.random(in: 0...255, using: &rng) }
-        let expires = now.addingTimeInterval(config.nonceLifetime)
-        try await store.insertNonce(NonceRecord(nonce: nonce, hostId: hostID, expiresAt: expires), purgeBefore: now.addingTimeInterval(-config.nonceLifetime))
-        return ChallengeResponse(nonce: Data(nonce).base64EncodedString(), expiresAt: Timestamp.string(expires))
+        return NonceRecord(nonce: nonce, hostId: hostID, expiresAt: now.addingTimeInterval(config.nonceLifetime))
+    }
+
+    static func challenge(_ r: NonceRecord) -> ChallengeResponse {
+        ChallengeResponse(nonce: Data(r.nonce).base64EncodedString(), expiresAt: Timestamp.string(r.expiresAt))
     }
 
     struct Evidence: Sendable {
@@ -128,8 +137,12 @@ public struct AttestationService: Sendable {
         if host.state != .revoked { host.state = admitted ? .admitted : .rejected }
         host.lastAttestationAt = now
         host.lastVerdict = verdict
+        // The next challenge rides in the verdict's own transaction (no extra write); only for a host
+        // that may attest again. It is added to the answer, never to the audit trail.
+        let next = host.state == .revoked ? nil : newNonce(hostID: host.id, now: now)
+        let purge = now.addingTimeInterval(-config.nonceLifetime)
         do {
-            try await store.commit(verdict: verdict, host: host, consumingNonce: consume)
+            try await store.commit(verdict: verdict, host: host, consumingNonce: consume, issuing: next, purgeBefore: purge)
         } catch StoreError.nonceAlreadyUsed {
             // Another attestation consumed the nonce between the check and the commit.
             verdict.status = .rejected
@@ -138,8 +151,9 @@ public struct AttestationService: Sendable {
             verdict.findings.append(WireFinding(code: VerificationCode.nonceReused.rawValue, message: "the nonce was used by a concurrent attestation", component: "nonce"))
             host.state = host.state == .revoked ? HostState.revoked : HostState.rejected
             host.lastVerdict = verdict
-            try await store.commit(verdict: verdict, host: host, consumingNonce: nil)
+            try await store.commit(verdict: verdict, host: host, consumingNonce: nil, issuing: next, purgeBefore: purge)
         }
+        verdict.nextChallenge = next.map(Self.challenge)
         return verdict
     }
 

@@ -21,8 +21,10 @@ public protocol AttestationStore: Sendable {
     func nonce(_ value: [UInt8]) async throws -> NonceRecord?
 
     /// In one transaction: consumes `nonce` (when given; throws ``StoreError/nonceAlreadyUsed`` if it
-    /// was used, and then writes nothing), appends `verdict` to the audit trail and stores `host`.
-    func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?) async throws
+    /// was used, and then writes nothing), appends `verdict` to the audit trail, stores `host`, and
+    /// inserts `next` (the host's next challenge, when given) after dropping nonces that expired
+    /// before `purgeBefore`, as ``insertNonce(_:purgeBefore:)`` does.
+    func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?, purgeBefore: Date) async throws
     /// The audit trail of a host, oldest first.
     func attestations(hostID: String) async throws -> [Verdict]
 
@@ -34,4 +36,11 @@ public protocol AttestationStore: Sendable {
     func signingKeys() async throws -> [SigningKeyRecord]
     /// Marks every key but `kid` retired.
     func retireSigningKeys(except kid: String) async throws
+}
+
+extension AttestationStore {
+    /// ``commit(verdict:host:consumingNonce:issuing:purgeBefore:)`` without a next challenge.
+    public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?) async throws {
+        try await commit(verdict: verdict, host: host, consumingNonce: nonce, issuing: nil, purgeBefore: .distantPast)
+    }
 }

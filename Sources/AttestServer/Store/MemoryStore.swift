@@ -32,7 +32,7 @@ public actor MemoryStore: AttestationStore {
     }
     public func nonce(_ value: [UInt8]) -> NonceRecord? { nonces[value] }
 
-    public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?) throws {
+    public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?, purgeBefore: Date) throws {
         if let nonce {
             guard var n = nonces[nonce], !n.used else { throw StoreError.nonceAlreadyUsed }
             n.used = true
@@ -40,6 +40,7 @@ public actor MemoryStore: AttestationStore {
         }
         audit.append(verdict)
         if hostsByID[host.id] != nil { try updateHost(host) }
+        if let next { insertNonce(next, purgeBefore: purgeBefore) }
     }
     public func attestations(hostID: String) -> [Verdict] { audit.filter { $0.hostId == hostID } }
 

@@ -9,9 +9,20 @@ import GRDB
 public final class SQLiteStore: AttestationStore {
     private let pool: DatabasePool
 
-    public init(path: String) throws {
+    /// SQLite's `synchronous` setting in WAL mode (see Docs/design/attestation-server.md).
+    public enum Synchronous: String, Sendable, CaseIterable {
+        /// Every commit is fsynced to the WAL: durable across power loss.
+        case full
+        /// The WAL is fsynced only at checkpoints: durable across a crash or SIGKILL of the process
+        /// (the OS holds the writes), but the last commits can be lost on power loss or a kernel crash.
+        case normal
+    }
+
+    public init(path: String, synchronous: Synchronous = .full) throws {
         var config = Configuration()
         config.busyMode = .timeout(10)
+        let pragma = "PRAGMA synchronous = \(synchronous == .full ? "FULL" : "NORMAL")"
+        config.prepareDatabase { db in try db.execute(sql: pragma) }
         pool = try DatabasePool(path: path, configuration: config)
         try migrator.migrate(pool)
     }
@@ -77,7 +88,9 @@ public final class SQLiteStore: AttestationStore {
     }
 
     public func host(id: String) async throws -> HostRecord? {
-        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM hosts WHERE id = ?", arguments: [id]).map(Self.host) }
+        try await pool.read { db in
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM hosts WHERE id = ?"), arguments: [id]).map(Self.host)
+        }
     }
 
     public func host(name: String) async throws -> HostRecord? {
@@ -88,13 +101,15 @@ public final class SQLiteStore: AttestationStore {
         try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM hosts ORDER BY name").map(Self.host) }
     }
 
-    private static func update(_ h: HostRecord, in db: Database) throws {
-        try db.execute(sql: """
+    /// `lastVerdictJSON`: the host's last verdict already encoded (the commit's own), else it is encoded here.
+    private static func update(_ h: HostRecord, in db: Database, lastVerdictJSON: String? = nil) throws {
+        try db.cachedStatement(sql: """
             UPDATE hosts SET grp = ?, state = ?, ekBasis = ?, akPublic = ?, akName = ?, secretHash = ?, lastAttestationAt = ?,
                 lastResetCount = ?, lastRestartCount = ?, lastClock = ?, lastVerdict = ? WHERE id = ?
-            """, arguments: [h.group, h.state.rawValue, h.ekBasis, Data(h.akPublic), h.akName, h.secretHash.map { Data($0) },
+            """).execute(arguments: [h.group, h.state.rawValue, h.ekBasis, Data(h.akPublic), h.akName, h.secretHash.map { Data($0) },
                              h.lastAttestationAt?.timeIntervalSince1970, h.lastResetCount.map { Int64($0) },
-                             h.lastRestartCount.map { Int64($0) }, h.lastClock.map { Int64(bitPattern: $0) }, verdictJSON(h.lastVerdict), h.id])
+                             h.lastRestartCount.map { Int64($0) }, h.lastClock.map { Int64(bitPattern: $0) },
+                             lastVerdictJSON ?? verdictJSON(h.lastVerdict), h.id])
     }
 
     public func updateHost(_ h: HostRecord) async throws {
@@ -112,32 +127,35 @@ public final class SQLiteStore: AttestationStore {
     }
 
     public func insertNonce(_ n: NonceRecord, purgeBefore: Date) async throws {
-        try await pool.write { db in
-            try db.execute(sql: "DELETE FROM nonces WHERE expiresAt < ?", arguments: [purgeBefore.timeIntervalSince1970])
-            try db.execute(sql: "INSERT INTO nonces (nonce, hostId, expiresAt, used) VALUES (?, ?, ?, ?)",
-                           arguments: [Data(n.nonce), n.hostId, n.expiresAt.timeIntervalSince1970, n.used])
-        }
+        try await pool.write { db in try Self.insert(n, purgeBefore: purgeBefore, in: db) }
+    }
+
+    private static func insert(_ n: NonceRecord, purgeBefore: Date, in db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM nonces WHERE expiresAt < ?").execute(arguments: [purgeBefore.timeIntervalSince1970])
+        try db.cachedStatement(sql: "INSERT INTO nonces (nonce, hostId, expiresAt, used) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [Data(n.nonce), n.hostId, n.expiresAt.timeIntervalSince1970, n.used])
     }
 
     public func nonce(_ value: [UInt8]) async throws -> NonceRecord? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM nonces WHERE nonce = ?", arguments: [Data(value)]).map {
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM nonces WHERE nonce = ?"), arguments: [Data(value)]).map {
                 NonceRecord(nonce: Array($0["nonce"] as Data), hostId: $0["hostId"], expiresAt: Date(timeIntervalSince1970: $0["expiresAt"]),
                             used: ($0["used"] as Int) != 0)
             }
         }
     }
 
-    public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?) async throws {
+    public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?, purgeBefore: Date) async throws {
         let json = Self.verdictJSON(verdict) ?? "{}"
         try await pool.write { db in
             if let nonce {
-                try db.execute(sql: "UPDATE nonces SET used = 1 WHERE nonce = ? AND used = 0", arguments: [Data(nonce)])
+                try db.cachedStatement(sql: "UPDATE nonces SET used = 1 WHERE nonce = ? AND used = 0").execute(arguments: [Data(nonce)])
                 if db.changesCount != 1 { throw StoreError.nonceAlreadyUsed }
             }
-            try db.execute(sql: "INSERT INTO audit (id, hostId, at, status, verdict) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [verdict.attestationId, verdict.hostId, verdict.at, verdict.status.rawValue, json])
-            try Self.update(host, in: db)
+            try db.cachedStatement(sql: "INSERT INTO audit (id, hostId, at, status, verdict) VALUES (?, ?, ?, ?, ?)")
+                .execute(arguments: [verdict.attestationId, verdict.hostId, verdict.at, verdict.status.rawValue, json])
+            try Self.update(host, in: db, lastVerdictJSON: host.lastVerdict == verdict ? json : nil)
+            if let next { try Self.insert(next, purgeBefore: purgeBefore, in: db) }
         }
     }
 
