@@ -21,6 +21,14 @@ public actor TokenIssuer {
         self.verifierID = verifierID
     }
 
+    /// How long the signing key is kept loaded before the store is asked again (another replica may
+    /// have rotated; a rotation through this issuer takes effect at once).
+    public static let keyCacheTTL: TimeInterval = 5
+    /// The loaded active key: off the hot path, no store read and PEM parse per token.
+    private var loaded: (kid: String, keys: JWTKeyCollection, at: Date)?
+    /// Bumped by every rotation, so a key loaded across a rotation is not kept.
+    private var generation = 0
+
     /// The active signing key, created when there is none.
     func activeKey() async throws -> SigningKeyRecord {
         if let key = try await store.signingKeys().last(where: { !$0.retired }) { return key }
@@ -35,14 +43,22 @@ public actor TokenIssuer {
         let record = SigningKeyRecord(kid: kid, privateKeyPEM: key.pemRepresentation, createdAt: Date())
         try await store.insertSigningKey(record)
         try await store.retireSigningKeys(except: kid)
+        loaded = nil
+        generation &+= 1
         return record
     }
 
     public func sign(_ claims: EARClaims) async throws -> String {
+        let now = Date()
+        if let l = loaded, now >= l.at, now.timeIntervalSince(l.at) < Self.keyCacheTTL {
+            return try await l.keys.sign(claims, kid: JWKIdentifier(string: l.kid))
+        }
+        let started = generation
         let record = try await activeKey()
         let keys = JWTKeyCollection()
         let key = try ES256PrivateKey(pem: record.privateKeyPEM)
         await keys.add(ecdsa: key, kid: JWKIdentifier(string: record.kid))
+        if generation == started { loaded = (record.kid, keys, now) }
         return try await keys.sign(claims, kid: JWKIdentifier(string: record.kid))
     }
 
