@@ -110,6 +110,74 @@ import TestSupport
         #expect(try await store.attestations(hostID: h.id).map(\.status) == [.admitted, .rejected])
     }
 
+    /// The commit re-reads the host: a verdict on a stale record writes nothing.
+    @Test(arguments: Kind.allCases) func aStaleVerdictIsRefusedAndWritesNothing(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        let read = host()
+        try await store.insertHost(read)
+        let nonce = [UInt8](repeating: 9, count: 32)
+        try await store.insertNonce(NonceRecord(nonce: nonce, hostId: read.id, expiresAt: Date().addingTimeInterval(60)), purgeBefore: Date())
+        var revoked = read
+        revoked.state = .revoked
+        try await store.updateHost(revoked)
+        var admitted = read
+        admitted.state = .admitted
+        await #expect(throws: StoreError.hostChanged(current: revoked)) {
+            try await store.commit(verdict: verdict(read.id), host: admitted, consumingNonce: nonce)
+        }
+        var regrouped = revoked
+        regrouped.state = .enrolled; regrouped.group = "other"
+        try await store.updateHost(regrouped)
+        await #expect(throws: StoreError.hostChanged(current: regrouped)) {
+            try await store.commit(verdict: verdict(read.id, .rejected), host: admitted, consumingNonce: nonce)
+        }
+        var newAK = read
+        newAK.akPublic = [7, 7]
+        try await store.updateHost(newAK)
+        await #expect(throws: StoreError.hostChanged(current: newAK)) {
+            try await store.commit(verdict: verdict(read.id, .rejected), host: admitted, consumingNonce: nonce)
+        }
+        #expect(try await store.attestations(hostID: read.id).isEmpty)
+        #expect(try await store.nonce(nonce)?.used == false)
+        #expect(try await store.host(id: read.id) == newAK)
+        #expect(try await store.deleteHost(id: read.id))
+        await #expect(throws: StoreError.notFound) {
+            try await store.commit(verdict: verdict(read.id), host: admitted, consumingNonce: nonce)
+        }
+        #expect(try await store.attestations(hostID: read.id).isEmpty)
+    }
+
+    /// A rejection that names the revoke is written, and the host stays revoked; the counters only
+    /// go forward; the admin's fields are never written back by a verdict.
+    @Test(arguments: Kind.allCases) func aVerdictKeepsTheRevokeAndOnlyRaisesTheCounters(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        let h = host()
+        try await store.insertHost(h)
+        var high = h
+        high.state = .admitted; high.lastResetCount = 2; high.lastRestartCount = 5; high.lastClock = 1_000
+        try await store.commit(verdict: verdict(h.id), host: high, consumingNonce: nil)
+        var low = h
+        low.state = .admitted; low.lastResetCount = 2; low.lastRestartCount = 5; low.lastClock = 900
+        try await store.commit(verdict: verdict(h.id), host: low, consumingNonce: nil)
+        var got = try #require(try await store.host(id: h.id))
+        #expect(got.lastResetCount == 2 && got.lastRestartCount == 5 && got.lastClock == 1_000)
+        var rebooted = h
+        rebooted.lastResetCount = 3; rebooted.lastRestartCount = 0; rebooted.lastClock = 10
+        try await store.commit(verdict: verdict(h.id), host: rebooted, consumingNonce: nil)
+        got = try #require(try await store.host(id: h.id))
+        #expect(got.lastResetCount == 3 && got.lastRestartCount == 0 && got.lastClock == 10 && got.state == .admitted)
+
+        var revoked = got
+        revoked.state = .revoked
+        try await store.updateHost(revoked)
+        var rejection = verdict(h.id, .rejected)
+        rejection.findings = [WireFinding(code: "host.revoked", message: "revoked", component: "host h1")]
+        rebooted.lastVerdict = rejection
+        try await store.commit(verdict: rejection, host: rebooted, consumingNonce: nil)
+        got = try #require(try await store.host(id: h.id))
+        #expect(got.state == .revoked && got.lastVerdict == rejection)
+    }
+
     @Test(arguments: Kind.allCases) func baselinesAndKeys(_ kind: Kind) async throws {
         let (store, _) = try make(kind)
         try await store.insertBaseline(BaselineRecord(id: "b1", group: "g", bytes: [1], signature: [2], addedAt: Date()))

@@ -139,22 +139,51 @@ public struct AttestationService: Sendable {
         host.lastVerdict = verdict
         // The next challenge rides in the verdict's own transaction (no extra write); only for a host
         // that may attest again. It is added to the answer, never to the audit trail.
-        let next = host.state == .revoked ? nil : newNonce(hostID: host.id, now: now)
+        var next = host.state == .revoked ? nil : newNonce(hostID: host.id, now: now)
         let purge = now.addingTimeInterval(-config.nonceLifetime)
-        do {
-            try await store.commit(verdict: verdict, host: host, consumingNonce: consume, issuing: next, purgeBefore: purge)
-        } catch StoreError.nonceAlreadyUsed {
-            // Another attestation consumed the nonce between the check and the commit.
-            verdict.status = .rejected
-            verdict.token = nil
-            verdict.baseline = nil
-            verdict.findings.append(WireFinding(code: VerificationCode.nonceReused.rawValue, message: "the nonce was used by a concurrent attestation", component: "nonce"))
-            host.state = host.state == .revoked ? HostState.revoked : HostState.rejected
+        // The commit re-reads the host in its transaction. What changed since the read above makes
+        // the verdict a rejection, committed again over the current record (each retry resolves
+        // one concurrent change; an admin changing the host over and over gets a 409).
+        for attempt in 1... {
+            do {
+                try await store.commit(verdict: verdict, host: host, consumingNonce: consume, issuing: next, purgeBefore: purge)
+                break
+            } catch StoreError.nonceAlreadyUsed {
+                // Another attestation consumed the nonce between the check and the commit.
+                Self.reject(&verdict, .nonceReused, "the nonce was used by a concurrent attestation", component: "nonce")
+                consume = nil
+            } catch StoreError.notFound {
+                // Deleted by an admin meanwhile: nothing is written, nothing admitted.
+                throw APIError.unknownHost(hostID)
+            } catch StoreError.hostChanged(let current) {
+                if current.group != host.group || current.akPublic != host.akPublic || current.ekPublic != host.ekPublic || current.state == .pending {
+                    Self.reject(&verdict, .hostChanged, "an admin changed host \(current.name) (group, AK or enrollment) while this attestation was verified",
+                                component: "host \(current.name)")
+                }
+                if current.state == .revoked {
+                    Self.reject(&verdict, .hostRevoked, "host \(current.name) is revoked by an admin", component: "host \(current.name)")
+                    next = nil
+                }
+                // The current record, with none of this quote's counters (they may belong to an old AK).
+                let lastAttestationAt = host.lastAttestationAt
+                host = current
+                host.lastAttestationAt = lastAttestationAt
+            }
+            if attempt >= 4 { throw APIError(409, .hostChanged, "host \(host.name) changed repeatedly while attesting; retry") }
             host.lastVerdict = verdict
-            try await store.commit(verdict: verdict, host: host, consumingNonce: nil, issuing: next, purgeBefore: purge)
         }
         verdict.nextChallenge = next.map(Self.challenge)
         return verdict
+    }
+
+    /// Turns `verdict` into a rejection for `code` (once): no token, no baseline.
+    static func reject(_ verdict: inout Verdict, _ code: VerificationCode, _ message: String, component: String) {
+        verdict.status = .rejected
+        verdict.token = nil
+        verdict.baseline = nil
+        if !verdict.findings.contains(where: { $0.code == code.rawValue }) {
+            verdict.findings.append(WireFinding(code: code.rawValue, message: message, component: component))
+        }
     }
 
     /// TPMS_CLOCK_INFO against the last verified quote (TPM 2.0 Part 2, 10.11.1): resetCount never

@@ -20,10 +20,14 @@ public protocol AttestationStore: Sendable {
     func insertNonce(_ nonce: NonceRecord, purgeBefore: Date) async throws
     func nonce(_ value: [UInt8]) async throws -> NonceRecord?
 
-    /// In one transaction: consumes `nonce` (when given; throws ``StoreError/nonceAlreadyUsed`` if it
-    /// was used, and then writes nothing), appends `verdict` to the audit trail, stores `host`, and
-    /// inserts `next` (the host's next challenge, when given) after dropping nonces that expired
-    /// before `purgeBefore`, as ``insertNonce(_:purgeBefore:)`` does.
+    /// In one transaction: re-reads the host and refuses a verdict computed on a stale record
+    /// (``HostRecord/commitConflict(current:verdict:)``: throws ``StoreError/notFound`` for a deleted
+    /// host, ``StoreError/hostChanged(current:)`` otherwise, writing nothing); consumes `nonce` (when
+    /// given; throws ``StoreError/nonceAlreadyUsed`` if it was used, and then writes nothing); appends
+    /// `verdict` to the audit trail; writes only the attestation's fields of `host` over the current
+    /// row (``HostRecord/committed(over:verdict:)``: a revoked host stays revoked, the counters only
+    /// go forward); and inserts `next` (the host's next challenge, when given) after dropping nonces
+    /// that expired before `purgeBefore`, as ``insertNonce(_:purgeBefore:)`` does.
     func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?, purgeBefore: Date) async throws
     /// The audit trail of a host, oldest first.
     func attestations(hostID: String) async throws -> [Verdict]

@@ -56,6 +56,12 @@ public final class SQLiteStore: AttestationStore {
     private static let encoder = JSONEncoder()
     private static let decoder = JSONDecoder()
 
+    /// Every column of `hosts` but `lastVerdict` (``host(_:)`` then leaves it nil).
+    private static let hostColumnsButVerdict = """
+        id, name, grp, state, ekPublic, ekFingerprint, ekBasis, akPublic, akName, secretHash, enrolledAt,
+        lastAttestationAt, lastResetCount, lastRestartCount, lastClock
+        """
+
     private static func host(_ row: Row) -> HostRecord {
         var h = HostRecord(id: row["id"], name: row["name"], group: row["grp"], state: HostState(rawValue: row["state"]) ?? .revoked,
                            ekPublic: Array(row["ekPublic"] as Data), ekFingerprint: row["ekFingerprint"], ekBasis: row["ekBasis"],
@@ -101,15 +107,14 @@ public final class SQLiteStore: AttestationStore {
         try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM hosts ORDER BY name").map(Self.host) }
     }
 
-    /// `lastVerdictJSON`: the host's last verdict already encoded (the commit's own), else it is encoded here.
-    private static func update(_ h: HostRecord, in db: Database, lastVerdictJSON: String? = nil) throws {
+    private static func update(_ h: HostRecord, in db: Database) throws {
         try db.cachedStatement(sql: """
             UPDATE hosts SET grp = ?, state = ?, ekBasis = ?, akPublic = ?, akName = ?, secretHash = ?, lastAttestationAt = ?,
                 lastResetCount = ?, lastRestartCount = ?, lastClock = ?, lastVerdict = ? WHERE id = ?
             """).execute(arguments: [h.group, h.state.rawValue, h.ekBasis, Data(h.akPublic), h.akName, h.secretHash.map { Data($0) },
                              h.lastAttestationAt?.timeIntervalSince1970, h.lastResetCount.map { Int64($0) },
                              h.lastRestartCount.map { Int64($0) }, h.lastClock.map { Int64(bitPattern: $0) },
-                             lastVerdictJSON ?? verdictJSON(h.lastVerdict), h.id])
+                             verdictJSON(h.lastVerdict), h.id])
     }
 
     public func updateHost(_ h: HostRecord) async throws {
@@ -148,13 +153,24 @@ public final class SQLiteStore: AttestationStore {
     public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?, purgeBefore: Date) async throws {
         let json = Self.verdictJSON(verdict) ?? "{}"
         try await pool.write { db in
+            // The host as it is now, inside the write transaction (an admin's revoke, group change or
+            // delete may have landed while the quote was verified); its last verdict is not decoded.
+            guard let current = try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(Self.hostColumnsButVerdict) FROM hosts WHERE id = ?"),
+                                                 arguments: [host.id]).map(Self.host) else { throw StoreError.notFound }
+            if host.commitConflict(current: current, verdict: verdict) { throw StoreError.hostChanged(current: current) }
             if let nonce {
                 try db.cachedStatement(sql: "UPDATE nonces SET used = 1 WHERE nonce = ? AND used = 0").execute(arguments: [Data(nonce)])
                 if db.changesCount != 1 { throw StoreError.nonceAlreadyUsed }
             }
             try db.cachedStatement(sql: "INSERT INTO audit (id, hostId, at, status, verdict) VALUES (?, ?, ?, ?, ?)")
                 .execute(arguments: [verdict.attestationId, verdict.hostId, verdict.at, verdict.status.rawValue, json])
-            try Self.update(host, in: db, lastVerdictJSON: host.lastVerdict == verdict ? json : nil)
+            let row = host.committed(over: current, verdict: verdict)
+            try db.cachedStatement(sql: """
+                UPDATE hosts SET state = ?, lastAttestationAt = ?, lastResetCount = ?, lastRestartCount = ?, lastClock = ?, lastVerdict = ?
+                WHERE id = ?
+                """).execute(arguments: [row.state.rawValue, row.lastAttestationAt?.timeIntervalSince1970, row.lastResetCount.map { Int64($0) },
+                                   row.lastRestartCount.map { Int64($0) }, row.lastClock.map { Int64(bitPattern: $0) },
+                                   row.lastVerdict == verdict ? json : Self.verdictJSON(row.lastVerdict), row.id])
             if let next { try Self.insert(next, purgeBefore: purgeBefore, in: db) }
         }
     }
