@@ -110,6 +110,25 @@ import TestSupport
         #expect(try await store.attestations(hostID: h.id).map(\.status) == [.admitted, .rejected])
     }
 
+    /// The attestation's one read: the host (its last verdict may be left out) and the nonce.
+    @Test(arguments: Kind.allCases) func theAttestationContextReadsHostAndNonce(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        let h = host()
+        try await store.insertHost(h)
+        let n = NonceRecord(nonce: [UInt8](repeating: 1, count: 32), hostId: h.id, expiresAt: Date().addingTimeInterval(60))
+        try await store.insertNonce(n, purgeBefore: Date())
+        var stored = h
+        stored.state = .admitted; stored.lastVerdict = verdict(h.id)
+        try await store.commit(verdict: stored.lastVerdict!, host: stored, consumingNonce: nil)
+        let (got, nonce) = try await store.attestationContext(hostID: h.id, nonce: n.nonce)
+        var expected = try #require(try await store.host(id: h.id))
+        #expect(expected.lastVerdict == stored.lastVerdict)
+        expected.lastVerdict = got?.lastVerdict
+        #expect(got == expected && Self.same(nonce, n))
+        let none = try await store.attestationContext(hostID: "nobody", nonce: [2])
+        #expect(none.host == nil && none.nonce == nil)
+    }
+
     /// The commit re-reads the host: a verdict on a stale record writes nothing.
     @Test(arguments: Kind.allCases) func aStaleVerdictIsRefusedAndWritesNothing(_ kind: Kind) async throws {
         let (store, _) = try make(kind)

@@ -3,7 +3,7 @@ import AttestWire
 import Crypto
 import Foundation
 
-/// Challenges and attestations: the hot path. One nonce read, one quote verification with log
+/// Challenges and attestations: the hot path. One read (host and nonce), one quote verification with log
 /// replay, one appraisal, one transaction (nonce consumed + audit row + host state), then the token.
 public struct AttestationService: Sendable {
     let store: any AttestationStore
@@ -63,9 +63,13 @@ public struct AttestationService: Sendable {
     }
 
     public func attest(hostID: String, _ request: AttestationRequest, now: Date) async throws -> Verdict {
-        guard var host = try await store.host(id: hostID) else { throw APIError.unknownHost(hostID) }
+        // Parsed first (pure), so that the host and the nonce are read together; a malformed request for
+        // an unknown or pending host still gets the 404 or 409 first.
+        let parsed = Result(catching: { try Self.parse(request) })
+        let (read, record) = try await store.attestationContext(hostID: hostID, nonce: (try? parsed.get())?.nonce ?? [])
+        guard var host = read else { throw APIError.unknownHost(hostID) }
         guard host.state != .pending else { throw APIError(409, .hostNotActivated, "host \(host.name) has not activated its AK yet") }
-        let evidence = try Self.parse(request)
+        let evidence = try parsed.get()
         var findings: [Finding] = []
         var notes: [String] = []
 
@@ -73,7 +77,6 @@ public struct AttestationService: Sendable {
             findings.append(Finding(.hostRevoked, "host \(host.name) is revoked by an admin", component: "host \(host.name)"))
         }
         // The nonce: issued by this server, to this host, unused, unexpired.
-        let record = try await store.nonce(evidence.nonce)
         var consume: [UInt8]? = nil
         if let record {
             if record.hostId != host.id {

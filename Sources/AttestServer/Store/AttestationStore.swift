@@ -19,6 +19,8 @@ public protocol AttestationStore: Sendable {
     /// Stores an issued nonce and drops nonces that expired before `purgeBefore` (bounded table).
     func insertNonce(_ nonce: NonceRecord, purgeBefore: Date) async throws
     func nonce(_ value: [UInt8]) async throws -> NonceRecord?
+    /// An attestation's reads, at once: the host (its `lastVerdict` may be left nil) and the nonce.
+    func attestationContext(hostID: String, nonce: [UInt8]) async throws -> (host: HostRecord?, nonce: NonceRecord?)
 
     /// In one transaction: re-reads the host and refuses a verdict computed on a stale record
     /// (``HostRecord/commitConflict(current:verdict:)``: throws ``StoreError/notFound`` for a deleted
@@ -43,6 +45,11 @@ public protocol AttestationStore: Sendable {
 }
 
 extension AttestationStore {
+    /// Two reads; a store that can do both in one round trip overrides it.
+    public func attestationContext(hostID: String, nonce: [UInt8]) async throws -> (host: HostRecord?, nonce: NonceRecord?) {
+        (try await host(id: hostID), try await self.nonce(nonce))
+    }
+
     /// ``commit(verdict:host:consumingNonce:issuing:purgeBefore:)`` without a next challenge.
     public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?) async throws {
         try await commit(verdict: verdict, host: host, consumingNonce: nonce, issuing: nil, purgeBefore: .distantPast)

@@ -142,12 +142,24 @@ public final class SQLiteStore: AttestationStore {
     }
 
     public func nonce(_ value: [UInt8]) async throws -> NonceRecord? {
-        try await pool.read { db in
-            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM nonces WHERE nonce = ?"), arguments: [Data(value)]).map {
-                NonceRecord(nonce: Array($0["nonce"] as Data), hostId: $0["hostId"], expiresAt: Date(timeIntervalSince1970: $0["expiresAt"]),
-                            used: ($0["used"] as Int) != 0)
-            }
+        try await pool.read { db in try Self.nonce(value, in: db) }
+    }
+
+    private static func nonce(_ value: [UInt8], in db: Database) throws -> NonceRecord? {
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM nonces WHERE nonce = ?"), arguments: [Data(value)]).map {
+            NonceRecord(nonce: Array($0["nonce"] as Data), hostId: $0["hostId"], expiresAt: Date(timeIntervalSince1970: $0["expiresAt"]),
+                        used: ($0["used"] as Int) != 0)
         }
+    }
+
+    /// The host without its last verdict (not decoded on the hot path).
+    private static func hostButVerdict(id: String, in db: Database) throws -> HostRecord? {
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(hostColumnsButVerdict) FROM hosts WHERE id = ?"), arguments: [id]).map(host)
+    }
+
+    /// One read transaction for both (one pool hop), the host without its last verdict.
+    public func attestationContext(hostID: String, nonce: [UInt8]) async throws -> (host: HostRecord?, nonce: NonceRecord?) {
+        try await pool.read { db in (try Self.hostButVerdict(id: hostID, in: db), try Self.nonce(nonce, in: db)) }
     }
 
     public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?, purgeBefore: Date) async throws {
@@ -155,8 +167,7 @@ public final class SQLiteStore: AttestationStore {
         try await pool.write { db in
             // The host as it is now, inside the write transaction (an admin's revoke, group change or
             // delete may have landed while the quote was verified); its last verdict is not decoded.
-            guard let current = try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(Self.hostColumnsButVerdict) FROM hosts WHERE id = ?"),
-                                                 arguments: [host.id]).map(Self.host) else { throw StoreError.notFound }
+            guard let current = try Self.hostButVerdict(id: host.id, in: db) else { throw StoreError.notFound }
             if host.commitConflict(current: current, verdict: verdict) { throw StoreError.hostChanged(current: current) }
             if let nonce {
                 try db.cachedStatement(sql: "UPDATE nonces SET used = 1 WHERE nonce = ? AND used = 0").execute(arguments: [Data(nonce)])
