@@ -30,9 +30,11 @@ public struct AttestationService: Sendable {
 
     /// 32 random bytes for `hostID`, expiring after `nonceLifetime` (not yet stored).
     func newNonce(hostID: String, now: Date) -> NonceRecord {
-        var nonce = [UInt8](repeating: 0, count: 32)
+        // Four 64-bit draws from the system CSPRNG (getrandom), not one per byte (32 system calls).
         var rng = SystemRandomNumberGenerator()
-        for i in nonce.indices { nonce[i] = UInt8.random(in: 0...255, using: &rng) }
+        var nonce = [UInt8]()
+        nonce.reserveCapacity(32)
+        for _ in 0..<4 { withUnsafeBytes(of: rng.next() as UInt64) { nonce.append(contentsOf: $0) } }
         return NonceRecord(nonce: nonce, hostId: hostID, expiresAt: now.addingTimeInterval(config.nonceLifetime))
     }
 
