@@ -62,17 +62,19 @@ public final class SQLiteStore: AttestationStore {
         lastAttestationAt, lastResetCount, lastRestartCount, lastClock
         """
 
+    /// A `hosts` row, by position (GRDB's by-name lookup lowercases every name: a measurable cost on
+    /// the hot path): ``hostColumnsButVerdict``, then `lastVerdict` when selected.
     private static func host(_ row: Row) -> HostRecord {
-        var h = HostRecord(id: row["id"], name: row["name"], group: row["grp"], state: HostState(rawValue: row["state"]) ?? .revoked,
-                           ekPublic: Array(row["ekPublic"] as Data), ekFingerprint: row["ekFingerprint"], ekBasis: row["ekBasis"],
-                           akPublic: Array(row["akPublic"] as Data), akName: row["akName"],
-                           secretHash: (row["secretHash"] as Data?).map(Array.init),
-                           enrolledAt: Date(timeIntervalSince1970: row["enrolledAt"]))
-        h.lastAttestationAt = (row["lastAttestationAt"] as Double?).map(Date.init(timeIntervalSince1970:))
-        h.lastResetCount = (row["lastResetCount"] as Int64?).map { UInt32(truncatingIfNeeded: $0) }
-        h.lastRestartCount = (row["lastRestartCount"] as Int64?).map { UInt32(truncatingIfNeeded: $0) }
-        h.lastClock = (row["lastClock"] as Int64?).map { UInt64(bitPattern: $0) }
-        h.lastVerdict = (row["lastVerdict"] as String?).flatMap { try? decoder.decode(Verdict.self, from: Data($0.utf8)) }
+        var h = HostRecord(id: row[0], name: row[1], group: row[2], state: HostState(rawValue: row[3]) ?? .revoked,
+                           ekPublic: Array(row[4] as Data), ekFingerprint: row[5], ekBasis: row[6],
+                           akPublic: Array(row[7] as Data), akName: row[8],
+                           secretHash: (row[9] as Data?).map(Array.init),
+                           enrolledAt: Date(timeIntervalSince1970: row[10]))
+        h.lastAttestationAt = (row[11] as Double?).map(Date.init(timeIntervalSince1970:))
+        h.lastResetCount = (row[12] as Int64?).map { UInt32(truncatingIfNeeded: $0) }
+        h.lastRestartCount = (row[13] as Int64?).map { UInt32(truncatingIfNeeded: $0) }
+        h.lastClock = (row[14] as Int64?).map { UInt64(bitPattern: $0) }
+        h.lastVerdict = row.count > 15 ? (row[15] as String?).flatMap { try? decoder.decode(Verdict.self, from: Data($0.utf8)) } : nil
         return h
     }
 
@@ -95,16 +97,16 @@ public final class SQLiteStore: AttestationStore {
 
     public func host(id: String) async throws -> HostRecord? {
         try await pool.read { db in
-            try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM hosts WHERE id = ?"), arguments: [id]).map(Self.host)
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts WHERE id = ?"), arguments: [id]).map(Self.host)
         }
     }
 
     public func host(name: String) async throws -> HostRecord? {
-        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM hosts WHERE name = ?", arguments: [name]).map(Self.host) }
+        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts WHERE name = ?", arguments: [name]).map(Self.host) }
     }
 
     public func hosts() async throws -> [HostRecord] {
-        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM hosts ORDER BY name").map(Self.host) }
+        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts ORDER BY name").map(Self.host) }
     }
 
     private static func update(_ h: HostRecord, in db: Database) throws {
@@ -146,9 +148,8 @@ public final class SQLiteStore: AttestationStore {
     }
 
     private static func nonce(_ value: [UInt8], in db: Database) throws -> NonceRecord? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM nonces WHERE nonce = ?"), arguments: [Data(value)]).map {
-            NonceRecord(nonce: Array($0["nonce"] as Data), hostId: $0["hostId"], expiresAt: Date(timeIntervalSince1970: $0["expiresAt"]),
-                        used: ($0["used"] as Int) != 0)
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT nonce, hostId, expiresAt, used FROM nonces WHERE nonce = ?"), arguments: [Data(value)]).map {
+            NonceRecord(nonce: Array($0[0] as Data), hostId: $0[1], expiresAt: Date(timeIntervalSince1970: $0[2]), used: ($0[3] as Int) != 0)
         }
     }
 
