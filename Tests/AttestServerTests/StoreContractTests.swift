@@ -129,6 +129,26 @@ import TestSupport
         #expect(none.host == nil && none.nonce == nil)
     }
 
+    /// Concurrent commits (the SQLite store groups them into shared transactions): each succeeds or
+    /// fails on its own; of two commits of one nonce exactly one succeeds, and the other writes nothing.
+    @Test(arguments: Kind.allCases) func concurrentCommitsSucceedOrFailEachOnItsOwn(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        let h = host()
+        try await store.insertHost(h)
+        let nonces = (0..<20).map { i in [UInt8](repeating: UInt8(i + 100), count: 32) }
+        for n in nonces { try await store.insertNonce(NonceRecord(nonce: n, hostId: h.id, expiresAt: Date().addingTimeInterval(60)), purgeBefore: Date()) }
+        // 20 distinct nonces, and the first one a second time: 21 commits at once.
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for (n, v) in zip(nonces + [nonces[0]], (0...20).map { _ in verdict(h.id) }) {
+                group.addTask { (try? await store.commit(verdict: v, host: h, consumingNonce: n)) != nil }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 20 && outcomes.filter { !$0 }.count == 1)
+        #expect(try await store.attestations(hostID: h.id).count == 20)
+        for n in nonces { #expect(try await store.nonce(n)?.used == true) }
+    }
+
     /// The commit re-reads the host: a verdict on a stale record writes nothing.
     @Test(arguments: Kind.allCases) func aStaleVerdictIsRefusedAndWritesNothing(_ kind: Kind) async throws {
         let (store, _) = try make(kind)

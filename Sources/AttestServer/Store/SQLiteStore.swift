@@ -8,6 +8,8 @@ import GRDB
 /// consumption of its nonce and the host's new state are written in one transaction.
 public final class SQLiteStore: AttestationStore {
     private let pool: DatabasePool
+    /// Verdict commits, grouped into shared transactions.
+    private let batcher: CommitBatcher
 
     /// SQLite's `synchronous` setting in WAL mode (see Docs/design/attestation-server.md).
     public enum Synchronous: String, Sendable, CaseIterable {
@@ -24,6 +26,7 @@ public final class SQLiteStore: AttestationStore {
         let pragma = "PRAGMA synchronous = \(synchronous == .full ? "FULL" : "NORMAL")"
         config.prepareDatabase { db in try db.execute(sql: pragma) }
         pool = try DatabasePool(path: path, configuration: config)
+        batcher = CommitBatcher(pool: pool)
         try migrator.migrate(pool)
     }
 
@@ -165,7 +168,7 @@ public final class SQLiteStore: AttestationStore {
 
     public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?, purgeBefore: Date) async throws {
         let json = Self.verdictJSON(verdict) ?? "{}"
-        try await pool.write { db in
+        try await batcher.commit { db in
             // The host as it is now, inside the write transaction (an admin's revoke, group change or
             // delete may have landed while the quote was verified); its last verdict is not decoded.
             guard let current = try Self.hostButVerdict(id: host.id, in: db) else { throw StoreError.notFound }
