@@ -69,7 +69,8 @@ bench: deps
 	$(SWIFT) build -c release -j $(JOBS)
 	@bin="$$($(SWIFT) build -c release --show-bin-path)/hostattest"; \
 	for b in authenticode eventlog quote image boot; do echo "bench: $$b"; "$$bin" bench $$b || exit $$?; done; \
-	state="$$(mktemp -d)"; echo "bench: tpm (software TPM in $$state)"; "$$bin" bench tpm --tpm "soft:$$state/tpm.json" || exit $$?; rm -rf "$$state"
+	state="$$(mktemp -d)"; echo "bench: tpm (software TPM in $$state)"; "$$bin" bench tpm --tpm "soft:$$state/tpm.json" || exit $$?; rm -rf "$$state"; \
+	echo "bench: server"; "$$bin" bench server || exit $$?
 
 clean:
 	rm -rf .build .build-asan .build-fuzz .fuzz

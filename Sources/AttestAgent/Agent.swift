@@ -22,6 +22,9 @@ public final class Agent {
     public let name: String
     public let group: String
 
+    /// The next challenge the last verdict carried, and until when (this machine's clock) to use it.
+    private var pending: (hostId: String, challenge: ChallengeResponse, usableUntil: Date)?
+
     public init(tpm: any TPM, client: AttestClient, store: AgentStateStore, name: String, group: String) {
         self.tpm = tpm; self.client = client; self.store = store; self.name = name; self.group = group
     }
@@ -46,18 +49,40 @@ public final class Agent {
             enrolledNow = true
         }
         let hostId = state!.hostId
-        let challenge = try await client.post("/v1/hosts/\(hostId)/challenge", as: ChallengeResponse.self)
+        let challenge: ChallengeResponse
+        if let p = pending, p.hostId == hostId, Date() < p.usableUntil {
+            challenge = p.challenge
+        } else {
+            challenge = try await client.post("/v1/hosts/\(hostId)/challenge", as: ChallengeResponse.self)
+        }
+        pending = nil
         guard let nonce = Data(base64Encoded: challenge.nonce), (1...64).contains(nonce.count) else {
             throw AgentError(.agentResponseInvalid, "the challenge's nonce is not 1–64 bytes of base64")
         }
         let q = try tpm.quote(nonce: Array(nonce), selection: Self.selection, key: Self.akType)
         let request = AttestationRequest(nonce: challenge.nonce, quote: b64(q.attest), signature: b64(q.signature.marshalled()),
                                          pcrs: b64(q.pcrs.tpm2ToolsSerialized()), eventLog: b64(eventLog))
+        let sent = Date()
         let verdict = try await client.post("/v1/hosts/\(hostId)/attestations", request, as: Verdict.self)
         guard verdict.hostId == hostId else {
             throw AgentError(.agentResponseInvalid, "the verdict is for host \(verdict.hostId.prefix(80)), not \(hostId)")
         }
+        if let next = verdict.nextChallenge, let until = Self.usableUntil(next, verdictAt: verdict.at, sent: sent) {
+            pending = (hostId, next, until)
+        }
         return Round(verdict: verdict, enrolled: enrolledNow, request: request)
+    }
+
+    /// When to stop using a verdict's next challenge, by this machine's clock and without trusting it
+    /// to agree with the server's: the lifetime the server gave (expiresAt − the verdict's time)
+    /// counted from when the request was sent (before the server's time), less a safety margin.
+    /// Nil (ask `/challenge` next time) when the dates do not parse or little of the lifetime is left.
+    public static func usableUntil(_ next: ChallengeResponse, verdictAt: String, sent: Date) -> Date? {
+        guard let expires = ServerTime.parse(next.expiresAt), let at = ServerTime.parse(verdictAt) else { return nil }
+        let lifetime = expires.timeIntervalSince(at)
+        let margin = max(2, lifetime * 0.1)
+        guard lifetime > margin else { return nil }
+        return sent.addingTimeInterval(lifetime - margin)
     }
 
     /// `POST /v1/hosts` with the EK (and its certificate) and AK, TPM2_ActivateCredential of the

@@ -49,11 +49,16 @@ public struct Verdict: Sendable, Hashable, Codable {
     public var baseline: String?
     /// The EAR (ES256 JWT) for an admitted host.
     public var token: String?
+    /// The host's next challenge, issued in the verdict's own transaction (enrolled, non-revoked hosts,
+    /// admitted or rejected), so that re-attesting takes one request instead of two. Single use and
+    /// expiring like any challenge. Never stored in the audit trail.
+    public var nextChallenge: ChallengeResponse?
 
     public init(attestationId: String, hostId: String, status: Status, at: String, findings: [WireFinding], notes: [String],
-                baseline: String?, token: String?) {
+                baseline: String?, token: String?, nextChallenge: ChallengeResponse? = nil) {
         self.attestationId = attestationId; self.hostId = hostId; self.status = status; self.at = at
         self.findings = findings; self.notes = notes; self.baseline = baseline; self.token = token
+        self.nextChallenge = nextChallenge
     }
 }
 

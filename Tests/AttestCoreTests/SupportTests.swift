@@ -42,6 +42,12 @@ import Testing
         #expect(Hex.decode("0x0a") == [0x0a])
         #expect(Hex.decode("abc") == nil)
         #expect(Hex.decode("zz") == nil)
+        // Surrounding whitespace (ASCII or Unicode) is trimmed; inside it is refused.
+        #expect(Hex.decode(" 0a\n") == [0x0a])
+        #expect(Hex.decode("\u{00A0}0aff\u{2028}") == [0x0a, 0xff])
+        #expect(Hex.decode("0a ff") == nil)
+        #expect(Hex.decode("") == [])
+        #expect(Hex.decode("0aé") == nil)
     }
 
     /// FIPS 180-2 "abc" test vectors.

@@ -6,7 +6,7 @@ import TestSupport
 
 /// One contract, every store: what the server relies on.
 @Suite struct StoreContractTests {
-    enum Kind: String, CaseIterable { case memory, sqlite }
+    enum Kind: String, CaseIterable { case memory, sqlite, sqliteNormal }
 
     /// Lives as long as the test (Swift Testing makes one suite instance per test).
     let dir = TempDir("store")
@@ -15,6 +15,7 @@ import TestSupport
         switch kind {
         case .memory: return (MemoryStore(), kind)
         case .sqlite: return (try SQLiteStore(path: dir.file("attest-\(UUID().uuidString).db").path), kind)
+        case .sqliteNormal: return (try SQLiteStore(path: dir.file("attest-\(UUID().uuidString).db").path, synchronous: .normal), kind)
         }
     }
 
@@ -61,6 +62,36 @@ import TestSupport
         #expect(try await store.attestations(hostID: h.id).count == 1)
     }
 
+    /// Equal but for the store's date precision (a Double of seconds since 1970).
+    static func same(_ a: NonceRecord?, _ b: NonceRecord) -> Bool {
+        guard let a else { return false }
+        return a.nonce == b.nonce && a.hostId == b.hostId && a.used == b.used && abs(a.expiresAt.timeIntervalSince(b.expiresAt)) < 0.001
+    }
+
+    /// The next challenge is written with the verdict, and not at all when the verdict's commit fails.
+    @Test(arguments: Kind.allCases) func theNextNonceIsIssuedInTheVerdictTransaction(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        let h = host()
+        try await store.insertHost(h)
+        let nonce = [UInt8](repeating: 4, count: 32)
+        try await store.insertNonce(NonceRecord(nonce: nonce, hostId: h.id, expiresAt: Date().addingTimeInterval(60)), purgeBefore: Date())
+        let next = NonceRecord(nonce: [UInt8](repeating: 5, count: 32), hostId: h.id, expiresAt: Date().addingTimeInterval(60))
+        try await store.commit(verdict: verdict(h.id), host: h, consumingNonce: nonce, issuing: next, purgeBefore: Date())
+        #expect(Self.same(try await store.nonce(next.nonce), next))
+        let other = NonceRecord(nonce: [UInt8](repeating: 6, count: 32), hostId: h.id, expiresAt: Date().addingTimeInterval(60))
+        await #expect(throws: StoreError.nonceAlreadyUsed) {
+            try await store.commit(verdict: verdict(h.id), host: h, consumingNonce: nonce, issuing: other, purgeBefore: Date())
+        }
+        #expect(try await store.nonce(other.nonce) == nil)
+        // Issuing purges expired nonces, as /challenge does.
+        let old = [UInt8](repeating: 7, count: 32)
+        try await store.insertNonce(NonceRecord(nonce: old, hostId: h.id, expiresAt: Date(timeIntervalSince1970: 10)), purgeBefore: Date(timeIntervalSince1970: 0))
+        let third = NonceRecord(nonce: [UInt8](repeating: 8, count: 32), hostId: h.id, expiresAt: Date().addingTimeInterval(60))
+        try await store.commit(verdict: verdict(h.id), host: h, consumingNonce: next.nonce, issuing: third, purgeBefore: Date())
+        #expect(try await store.nonce(old) == nil)
+        #expect(Self.same(try await store.nonce(third.nonce), third))
+    }
+
     @Test(arguments: Kind.allCases) func expiredNoncesArePurged(_ kind: Kind) async throws {
         let (store, _) = try make(kind)
         let old = [UInt8](repeating: 1, count: 32)
@@ -77,6 +108,113 @@ import TestSupport
         try await store.commit(verdict: verdict(h.id, .rejected), host: h, consumingNonce: nil)
         #expect(try await store.deleteHost(id: h.id))
         #expect(try await store.attestations(hostID: h.id).map(\.status) == [.admitted, .rejected])
+    }
+
+    /// The attestation's one read: the host (its last verdict may be left out) and the nonce.
+    @Test(arguments: Kind.allCases) func theAttestationContextReadsHostAndNonce(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        let h = host()
+        try await store.insertHost(h)
+        let n = NonceRecord(nonce: [UInt8](repeating: 1, count: 32), hostId: h.id, expiresAt: Date().addingTimeInterval(60))
+        try await store.insertNonce(n, purgeBefore: Date())
+        var stored = h
+        stored.state = .admitted; stored.lastVerdict = verdict(h.id)
+        try await store.commit(verdict: stored.lastVerdict!, host: stored, consumingNonce: nil)
+        let (got, nonce) = try await store.attestationContext(hostID: h.id, nonce: n.nonce)
+        var expected = try #require(try await store.host(id: h.id))
+        #expect(expected.lastVerdict == stored.lastVerdict)
+        expected.lastVerdict = got?.lastVerdict
+        #expect(got == expected && Self.same(nonce, n))
+        let none = try await store.attestationContext(hostID: "nobody", nonce: [2])
+        #expect(none.host == nil && none.nonce == nil)
+    }
+
+    /// Concurrent commits (the SQLite store groups them into shared transactions): each succeeds or
+    /// fails on its own; of two commits of one nonce exactly one succeeds, and the other writes nothing.
+    @Test(arguments: Kind.allCases) func concurrentCommitsSucceedOrFailEachOnItsOwn(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        let h = host()
+        try await store.insertHost(h)
+        let nonces = (0..<20).map { i in [UInt8](repeating: UInt8(i + 100), count: 32) }
+        for n in nonces { try await store.insertNonce(NonceRecord(nonce: n, hostId: h.id, expiresAt: Date().addingTimeInterval(60)), purgeBefore: Date()) }
+        // 20 distinct nonces, and the first one a second time: 21 commits at once.
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for (n, v) in zip(nonces + [nonces[0]], (0...20).map { _ in verdict(h.id) }) {
+                group.addTask { (try? await store.commit(verdict: v, host: h, consumingNonce: n)) != nil }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 20 && outcomes.filter { !$0 }.count == 1)
+        #expect(try await store.attestations(hostID: h.id).count == 20)
+        for n in nonces { #expect(try await store.nonce(n)?.used == true) }
+    }
+
+    /// The commit re-reads the host: a verdict on a stale record writes nothing.
+    @Test(arguments: Kind.allCases) func aStaleVerdictIsRefusedAndWritesNothing(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        let read = host()
+        try await store.insertHost(read)
+        let nonce = [UInt8](repeating: 9, count: 32)
+        try await store.insertNonce(NonceRecord(nonce: nonce, hostId: read.id, expiresAt: Date().addingTimeInterval(60)), purgeBefore: Date())
+        var revoked = read
+        revoked.state = .revoked
+        try await store.updateHost(revoked)
+        var admitted = read
+        admitted.state = .admitted
+        await #expect(throws: StoreError.hostChanged(current: revoked)) {
+            try await store.commit(verdict: verdict(read.id), host: admitted, consumingNonce: nonce)
+        }
+        var regrouped = revoked
+        regrouped.state = .enrolled; regrouped.group = "other"
+        try await store.updateHost(regrouped)
+        await #expect(throws: StoreError.hostChanged(current: regrouped)) {
+            try await store.commit(verdict: verdict(read.id, .rejected), host: admitted, consumingNonce: nonce)
+        }
+        var newAK = read
+        newAK.akPublic = [7, 7]
+        try await store.updateHost(newAK)
+        await #expect(throws: StoreError.hostChanged(current: newAK)) {
+            try await store.commit(verdict: verdict(read.id, .rejected), host: admitted, consumingNonce: nonce)
+        }
+        #expect(try await store.attestations(hostID: read.id).isEmpty)
+        #expect(try await store.nonce(nonce)?.used == false)
+        #expect(try await store.host(id: read.id) == newAK)
+        #expect(try await store.deleteHost(id: read.id))
+        await #expect(throws: StoreError.notFound) {
+            try await store.commit(verdict: verdict(read.id), host: admitted, consumingNonce: nonce)
+        }
+        #expect(try await store.attestations(hostID: read.id).isEmpty)
+    }
+
+    /// A rejection that names the revoke is written, and the host stays revoked; the counters only
+    /// go forward; the admin's fields are never written back by a verdict.
+    @Test(arguments: Kind.allCases) func aVerdictKeepsTheRevokeAndOnlyRaisesTheCounters(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        let h = host()
+        try await store.insertHost(h)
+        var high = h
+        high.state = .admitted; high.lastResetCount = 2; high.lastRestartCount = 5; high.lastClock = 1_000
+        try await store.commit(verdict: verdict(h.id), host: high, consumingNonce: nil)
+        var low = h
+        low.state = .admitted; low.lastResetCount = 2; low.lastRestartCount = 5; low.lastClock = 900
+        try await store.commit(verdict: verdict(h.id), host: low, consumingNonce: nil)
+        var got = try #require(try await store.host(id: h.id))
+        #expect(got.lastResetCount == 2 && got.lastRestartCount == 5 && got.lastClock == 1_000)
+        var rebooted = h
+        rebooted.lastResetCount = 3; rebooted.lastRestartCount = 0; rebooted.lastClock = 10
+        try await store.commit(verdict: verdict(h.id), host: rebooted, consumingNonce: nil)
+        got = try #require(try await store.host(id: h.id))
+        #expect(got.lastResetCount == 3 && got.lastRestartCount == 0 && got.lastClock == 10 && got.state == .admitted)
+
+        var revoked = got
+        revoked.state = .revoked
+        try await store.updateHost(revoked)
+        var rejection = verdict(h.id, .rejected)
+        rejection.findings = [WireFinding(code: "host.revoked", message: "revoked", component: "host h1")]
+        rebooted.lastVerdict = rejection
+        try await store.commit(verdict: rejection, host: rebooted, consumingNonce: nil)
+        got = try #require(try await store.host(id: h.id))
+        #expect(got.state == .revoked && got.lastVerdict == rejection)
     }
 
     @Test(arguments: Kind.allCases) func baselinesAndKeys(_ kind: Kind) async throws {

@@ -50,8 +50,15 @@ public enum Appraiser {
     static func comparePCR(_ pcr: Int, actual: [EventLog.Event], expected: [Baseline.ExpectedEvent], baseline: Baseline,
                            into report: inout VerificationReport) {
         let label = "baseline \(baseline.label)"
-        var expectedByName: [String: Baseline.ExpectedEvent] = [:]
-        for e in expected where expectedByName[key(e.component)] == nil { expectedByName[key(e.component)] = e }
+        // Built on the first mismatch only: a matching boot (the hot path) never names components.
+        var byName: [String: Baseline.ExpectedEvent]? = nil
+        func expectedByName() -> [String: Baseline.ExpectedEvent] {
+            if let byName { return byName }
+            var map: [String: Baseline.ExpectedEvent] = [:]
+            for e in expected where map[key(e.component)] == nil { map[key(e.component)] = e }
+            byName = map
+            return map
+        }
         for i in 0..<max(actual.count, expected.count) {
             guard i < actual.count else {
                 let want = expected[i]
@@ -61,12 +68,15 @@ public enum Appraiser {
                 continue
             }
             let event = actual[i]
-            let have = Baseline.component(of: event)
             guard let digest = event.digest(baseline.bank) else {
+                let have = Baseline.component(of: event)
                 report.fail(.appraisalBankMissing, "\(have.label) (\(event.label), PCR \(pcr)) has no \(baseline.bank) digest", component: have.label)
                 continue
             }
             let digestHex = Array(digest).hex
+            if i < expected.count, expected[i].type == event.type.rawValue, expected[i].digest == digestHex { continue }
+            // A mismatch: only now is the host's component read from the covered event data.
+            let have = Baseline.component(of: event)
             guard i < expected.count else {
                 report.fail(.appraisalEventUnexpected,
                             "\(have.label) (\(event.type.name), digest \(digestHex)) in PCR \(pcr) is not in \(label), which expects \(expected.count) event(s) there",
@@ -74,8 +84,7 @@ public enum Appraiser {
                 continue
             }
             let want = expected[i]
-            if want.type == event.type.rawValue && want.digest == digestHex { continue }
-            if let same = expectedByName[key(have)], have.kind != "event" {
+            if let same = expectedByName()[key(have)], have.kind != "event" {
                 report.fail(.appraisalComponentMismatch,
                             "\(have.label): event digest \(digestHex) is not in \(label) (expected \(same.component.label), digest \(same.digest))",
                             component: have.label)

@@ -10,12 +10,16 @@ public struct VerifiedBaseline: Sendable, Hashable {
     public let signer: String
     /// SHA-256 of `bytes`, lower-case hex: the baseline's identity in the store and in tokens.
     public let digest: String
+    /// The earliest notAfter in the verified chain (signer to anchor): after it, this verification no
+    /// longer holds and a cache of it must be dropped. Nil only when no certificate carries a date.
+    public let validUntil: Date?
 
-    init(baseline: Baseline, bytes: [UInt8], signer: String) {
+    init(baseline: Baseline, bytes: [UInt8], signer: String, validUntil: Date? = nil) {
         self.baseline = baseline
         self.bytes = bytes
         self.signer = signer
         self.digest = DigestAlgorithm.sha256.hash(bytes).hex
+        self.validUntil = validUntil
     }
 }
 
@@ -40,12 +44,13 @@ public enum BaselineVerifier {
             return (report, nil)
         }
         let v = cms.verify(content: bytes, anchors: anchors, time: .at(time), requireCodeSigning: false, component: component)
-        guard v.isValid, let signer = v.signer else {
+        guard let verified = v.verified, let signer = v.signer else {
             report.fail(.baselineSignatureInvalid, "the baseline's signature does not verify to the baseline anchors", component: component)
             report.failures += v.report.failures
             return (report, nil)
         }
         report.pass("baseline signed by \(signer.subject)")
-        return (report, VerifiedBaseline(baseline: baseline, bytes: bytes, signer: signer.subject))
+        let validUntil = ([signer] + verified.chain).compactMap(\.notAfter).min()
+        return (report, VerifiedBaseline(baseline: baseline, bytes: bytes, signer: signer.subject, validUntil: validUntil))
     }
 }

@@ -34,7 +34,10 @@ public enum Hex {
     /// Decodes hexadecimal text (upper or lower case; an optional `0x` prefix; no separators).
     /// Returns nil for odd length or a non-hex character.
     public static func decode(_ text: String) -> [UInt8]? {
-        var s = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        // Foundation's trimming (an NSString round trip) only when an end may be whitespace: plain
+        // hex, the common case, is decoded straight from its UTF-8.
+        let mayNeedTrim = text.utf8.first.map(mayBeSpace) == true || text.utf8.last.map(mayBeSpace) == true
+        var s = mayNeedTrim ? Substring(text.trimmingCharacters(in: .whitespacesAndNewlines)) : Substring(text)
         if s.hasPrefix("0x") || s.hasPrefix("0X") { s = s.dropFirst(2) }
         let utf8 = Array(s.utf8)
         guard utf8.count % 2 == 0 else { return nil }
@@ -48,6 +51,9 @@ public enum Hex {
         }
         return out
     }
+
+    /// ASCII whitespace, or a byte of a non-ASCII character (which may be Unicode whitespace).
+    private static func mayBeSpace(_ c: UInt8) -> Bool { c <= 0x20 || c >= 0x7f }
 
     private static func nibble(_ c: UInt8) -> UInt8? {
         switch c {

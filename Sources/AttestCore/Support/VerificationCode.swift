@@ -124,6 +124,7 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
     case gzipTruncated = "gzip.truncated"
     case gzipZlib = "gzip.zlib"
     case hostAlreadyEnrolled = "host.already-enrolled"
+    case hostChanged = "host.changed"
     case hostEkMismatch = "host.ek-mismatch"
     case hostNotActivated = "host.not-activated"
     case hostNotPending = "host.not-pending"
@@ -433,6 +434,7 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
         case .gzipTruncated: return "The gzip input is empty or a gzip member does not end."
         case .gzipZlib: return "A zlib init, reset or deflate call failed."
         case .hostAlreadyEnrolled: return "The host is already enrolled with this EK (HTTP 409)."
+        case .hostChanged: return "An admin changed the host's group or AK while its attestation was verified; the verdict on the stale record is not admitted."
         case .hostEkMismatch: return "The host is enrolled with another EK; an EK never changes until an admin deletes the host."
         case .hostNotActivated: return "The host has not activated its credential, so it cannot be challenged or attest yet (HTTP 409)."
         case .hostNotPending: return "The host has no pending credential activation (HTTP 409)."
@@ -671,6 +673,7 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
              .ekSoftwareTpm,
              .ekUntrusted,
              .enrollSecretMismatch,
+             .hostChanged,
              .hostEkMismatch,
              .hostRevoked,
              .imageAuthenticodeMismatch,
@@ -1200,6 +1203,7 @@ public enum VerificationCode: String, CaseIterable, Sendable, Codable, CustomStr
              .enrollSecretMismatch,
              .evidenceMalformed,
              .hostAlreadyEnrolled,
+             .hostChanged,
              .hostEkMismatch,
              .hostNotActivated,
              .hostNotPending,

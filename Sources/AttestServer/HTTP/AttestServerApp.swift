@@ -154,7 +154,7 @@ public struct AttestServerApp: Sendable {
         router.delete("v1/baselines/:id") { request, context in
             try reader.requireAdmin(request)
             let id = try context.parameters.require("id")
-            guard try await app.store.deleteBaseline(id: id) else { throw APIError(404, .baselineUnknown, "no baseline with id \(id)") }
+            guard try await app.baselines.delete(id: id) else { throw APIError(404, .baselineUnknown, "no baseline with id \(id)") }
             return Response(status: .noContent)
         }
         router.post("v1/keys/rotate") { request, _ in

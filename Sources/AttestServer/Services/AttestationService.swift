@@ -3,7 +3,7 @@ import AttestWire
 import Crypto
 import Foundation
 
-/// Challenges and attestations: the hot path. One nonce read, one quote verification with log
+/// Challenges and attestations: the hot path. One read (host and nonce), one quote verification with log
 /// replay, one appraisal, one transaction (nonce consumed + audit row + host state), then the token.
 public struct AttestationService: Sendable {
     let store: any AttestationStore
@@ -23,12 +23,23 @@ public struct AttestationService: Sendable {
     public func challenge(hostID: String, now: Date) async throws -> ChallengeResponse {
         guard let host = try await store.host(id: hostID) else { throw APIError.unknownHost(hostID) }
         guard host.state != .pending else { throw APIError(409, .hostNotActivated, "host \(host.name) has not activated its AK yet") }
-        var nonce = [UInt8](repeating: 0, count: 32)
+        let record = newNonce(hostID: hostID, now: now)
+        try await store.insertNonce(record, purgeBefore: now.addingTimeInterval(-config.nonceLifetime))
+        return Self.challenge(record)
+    }
+
+    /// 32 random bytes for `hostID`, expiring after `nonceLifetime` (not yet stored).
+    func newNonce(hostID: String, now: Date) -> NonceRecord {
+        // Four 64-bit draws from the system CSPRNG (getrandom), not one per byte (32 system calls).
         var rng = SystemRandomNumberGenerator()
-        for i in nonce.indices { nonce[i] = UInt8.random(in: 0...255, using: &rng) }
-        let expires = now.addingTimeInterval(config.nonceLifetime)
-        try await store.insertNonce(NonceRecord(nonce: nonce, hostId: hostID, expiresAt: expires), purgeBefore: now.addingTimeInterval(-config.nonceLifetime))
-        return ChallengeResponse(nonce: Data(nonce).base64EncodedString(), expiresAt: Timestamp.string(expires))
+        var nonce = [UInt8]()
+        nonce.reserveCapacity(32)
+        for _ in 0..<4 { withUnsafeBytes(of: rng.next() as UInt64) { nonce.append(contentsOf: $0) } }
+        return NonceRecord(nonce: nonce, hostId: hostID, expiresAt: now.addingTimeInterval(config.nonceLifetime))
+    }
+
+    static func challenge(_ r: NonceRecord) -> ChallengeResponse {
+        ChallengeResponse(nonce: Data(r.nonce).base64EncodedString(), expiresAt: Timestamp.string(r.expiresAt))
     }
 
     struct Evidence: Sendable {
@@ -54,9 +65,13 @@ public struct AttestationService: Sendable {
     }
 
     public func attest(hostID: String, _ request: AttestationRequest, now: Date) async throws -> Verdict {
-        guard var host = try await store.host(id: hostID) else { throw APIError.unknownHost(hostID) }
+        // Parsed first (pure), so that the host and the nonce are read together; a malformed request for
+        // an unknown or pending host still gets the 404 or 409 first.
+        let parsed = Result(catching: { try Self.parse(request) })
+        let (read, record) = try await store.attestationContext(hostID: hostID, nonce: (try? parsed.get())?.nonce ?? [])
+        guard var host = read else { throw APIError.unknownHost(hostID) }
         guard host.state != .pending else { throw APIError(409, .hostNotActivated, "host \(host.name) has not activated its AK yet") }
-        let evidence = try Self.parse(request)
+        let evidence = try parsed.get()
         var findings: [Finding] = []
         var notes: [String] = []
 
@@ -64,7 +79,6 @@ public struct AttestationService: Sendable {
             findings.append(Finding(.hostRevoked, "host \(host.name) is revoked by an admin", component: "host \(host.name)"))
         }
         // The nonce: issued by this server, to this host, unused, unexpired.
-        let record = try await store.nonce(evidence.nonce)
         var consume: [UInt8]? = nil
         if let record {
             if record.hostId != host.id {
@@ -128,19 +142,53 @@ public struct AttestationService: Sendable {
         if host.state != .revoked { host.state = admitted ? .admitted : .rejected }
         host.lastAttestationAt = now
         host.lastVerdict = verdict
-        do {
-            try await store.commit(verdict: verdict, host: host, consumingNonce: consume)
-        } catch StoreError.nonceAlreadyUsed {
-            // Another attestation consumed the nonce between the check and the commit.
-            verdict.status = .rejected
-            verdict.token = nil
-            verdict.baseline = nil
-            verdict.findings.append(WireFinding(code: VerificationCode.nonceReused.rawValue, message: "the nonce was used by a concurrent attestation", component: "nonce"))
-            host.state = host.state == .revoked ? HostState.revoked : HostState.rejected
+        // The next challenge rides in the verdict's own transaction (no extra write); only for a host
+        // that may attest again. It is added to the answer, never to the audit trail.
+        var next = host.state == .revoked ? nil : newNonce(hostID: host.id, now: now)
+        let purge = now.addingTimeInterval(-config.nonceLifetime)
+        // The commit re-reads the host in its transaction. What changed since the read above makes
+        // the verdict a rejection, committed again over the current record (each retry resolves
+        // one concurrent change; an admin changing the host over and over gets a 409).
+        for attempt in 1... {
+            do {
+                try await store.commit(verdict: verdict, host: host, consumingNonce: consume, issuing: next, purgeBefore: purge)
+                break
+            } catch StoreError.nonceAlreadyUsed {
+                // Another attestation consumed the nonce between the check and the commit.
+                Self.reject(&verdict, .nonceReused, "the nonce was used by a concurrent attestation", component: "nonce")
+                consume = nil
+            } catch StoreError.notFound {
+                // Deleted by an admin meanwhile: nothing is written, nothing admitted.
+                throw APIError.unknownHost(hostID)
+            } catch StoreError.hostChanged(let current) {
+                if current.group != host.group || current.akPublic != host.akPublic || current.ekPublic != host.ekPublic || current.state == .pending {
+                    Self.reject(&verdict, .hostChanged, "an admin changed host \(current.name) (group, AK or enrollment) while this attestation was verified",
+                                component: "host \(current.name)")
+                }
+                if current.state == .revoked {
+                    Self.reject(&verdict, .hostRevoked, "host \(current.name) is revoked by an admin", component: "host \(current.name)")
+                    next = nil
+                }
+                // The current record, with none of this quote's counters (they may belong to an old AK).
+                let lastAttestationAt = host.lastAttestationAt
+                host = current
+                host.lastAttestationAt = lastAttestationAt
+            }
+            if attempt >= 4 { throw APIError(409, .hostChanged, "host \(host.name) changed repeatedly while attesting; retry") }
             host.lastVerdict = verdict
-            try await store.commit(verdict: verdict, host: host, consumingNonce: nil)
         }
+        verdict.nextChallenge = next.map(Self.challenge)
         return verdict
+    }
+
+    /// Turns `verdict` into a rejection for `code` (once): no token, no baseline.
+    static func reject(_ verdict: inout Verdict, _ code: VerificationCode, _ message: String, component: String) {
+        verdict.status = .rejected
+        verdict.token = nil
+        verdict.baseline = nil
+        if !verdict.findings.contains(where: { $0.code == code.rawValue }) {
+            verdict.findings.append(WireFinding(code: code.rawValue, message: message, component: component))
+        }
     }
 
     /// TPMS_CLOCK_INFO against the last verified quote (TPM 2.0 Part 2, 10.11.1): resetCount never

@@ -21,10 +21,18 @@ public protocol AttestationStore: Sendable {
     /// Stores an issued nonce and drops nonces that expired before `purgeBefore` (bounded table).
     func insertNonce(_ nonce: NonceRecord, purgeBefore: Date) async throws
     func nonce(_ value: [UInt8]) async throws -> NonceRecord?
+    /// An attestation's reads, at once: the host (its `lastVerdict` may be left nil) and the nonce.
+    func attestationContext(hostID: String, nonce: [UInt8]) async throws -> (host: HostRecord?, nonce: NonceRecord?)
 
-    /// In one transaction: consumes `nonce` (when given; throws ``StoreError/nonceAlreadyUsed`` if it
-    /// was used, and then writes nothing), appends `verdict` to the audit trail and stores `host`.
-    func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?) async throws
+    /// In one transaction: re-reads the host and refuses a verdict computed on a stale record
+    /// (``HostRecord/commitConflict(current:verdict:)``: throws ``StoreError/notFound`` for a deleted
+    /// host, ``StoreError/hostChanged(current:)`` otherwise, writing nothing); consumes `nonce` (when
+    /// given; throws ``StoreError/nonceAlreadyUsed`` if it was used, and then writes nothing); appends
+    /// `verdict` to the audit trail; writes only the attestation's fields of `host` over the current
+    /// row (``HostRecord/committed(over:verdict:)``: a revoked host stays revoked, the counters only
+    /// go forward); and inserts `next` (the host's next challenge, when given) after dropping nonces
+    /// that expired before `purgeBefore`, as ``insertNonce(_:purgeBefore:)`` does.
+    func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?, purgeBefore: Date) async throws
     /// The audit trail of a host, oldest first.
     func attestations(hostID: String) async throws -> [Verdict]
 
@@ -48,4 +56,14 @@ extension AttestationStore {
     public func insertHost(_ host: HostRecord) async throws { try await insertHost(host, recording: nil) }
     /// Replaces a host's mutable fields without an enrollment-audit entry.
     public func updateHost(_ host: HostRecord) async throws { try await updateHost(host, recording: nil) }
+
+    /// Two reads; a store that can do both in one round trip overrides it.
+    public func attestationContext(hostID: String, nonce: [UInt8]) async throws -> (host: HostRecord?, nonce: NonceRecord?) {
+        (try await host(id: hostID), try await self.nonce(nonce))
+    }
+
+    /// ``commit(verdict:host:consumingNonce:issuing:purgeBefore:)`` without a next challenge.
+    public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?) async throws {
+        try await commit(verdict: verdict, host: host, consumingNonce: nonce, issuing: nil, purgeBefore: .distantPast)
+    }
 }

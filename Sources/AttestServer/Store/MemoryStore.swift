@@ -35,14 +35,17 @@ public actor MemoryStore: AttestationStore {
     }
     public func nonce(_ value: [UInt8]) -> NonceRecord? { nonces[value] }
 
-    public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?) throws {
+    public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?, purgeBefore: Date) throws {
+        guard let current = hostsByID[host.id] else { throw StoreError.notFound }
+        if host.commitConflict(current: current, verdict: verdict) { throw StoreError.hostChanged(current: current) }
         if let nonce {
             guard var n = nonces[nonce], !n.used else { throw StoreError.nonceAlreadyUsed }
             n.used = true
             nonces[nonce] = n
         }
         audit.append(verdict)
-        if hostsByID[host.id] != nil { try updateHost(host, recording: nil) }
+        hostsByID[host.id] = host.committed(over: current, verdict: verdict)
+        if let next { insertNonce(next, purgeBefore: purgeBefore) }
     }
     public func attestations(hostID: String) -> [Verdict] { audit.filter { $0.hostId == hostID } }
 

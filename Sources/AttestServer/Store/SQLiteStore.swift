@@ -9,11 +9,25 @@ import GRDB
 /// consumption of its nonce and the host's new state are written in one transaction.
 public final class SQLiteStore: AttestationStore {
     private let pool: DatabasePool
+    /// Verdict commits, grouped into shared transactions.
+    private let batcher: CommitBatcher
 
-    public init(path: String) throws {
+    /// SQLite's `synchronous` setting in WAL mode (see Docs/design/attestation-server.md).
+    public enum Synchronous: String, Sendable, CaseIterable {
+        /// Every commit is fsynced to the WAL: durable across power loss.
+        case full
+        /// The WAL is fsynced only at checkpoints: durable across a crash or SIGKILL of the process
+        /// (the OS holds the writes), but the last commits can be lost on power loss or a kernel crash.
+        case normal
+    }
+
+    public init(path: String, synchronous: Synchronous = .full) throws {
         var config = Configuration()
         config.busyMode = .timeout(10)
+        let pragma = "PRAGMA synchronous = \(synchronous == .full ? "FULL" : "NORMAL")"
+        config.prepareDatabase { db in try db.execute(sql: pragma) }
         pool = try DatabasePool(path: path, configuration: config)
+        batcher = CommitBatcher(pool: pool)
         try migrator.migrate(pool)
     }
 
@@ -62,17 +76,25 @@ public final class SQLiteStore: AttestationStore {
     private static let encoder = JSONEncoder()
     private static let decoder = JSONDecoder()
 
+    /// Every column of `hosts` but `lastVerdict` (``host(_:)`` then leaves it nil).
+    private static let hostColumnsButVerdict = """
+        id, name, grp, state, ekPublic, ekFingerprint, ekBasis, akPublic, akName, secretHash, enrolledAt,
+        lastAttestationAt, lastResetCount, lastRestartCount, lastClock
+        """
+
+    /// A `hosts` row, by position (GRDB's by-name lookup lowercases every name: a measurable cost on
+    /// the hot path): ``hostColumnsButVerdict``, then `lastVerdict` when selected.
     private static func host(_ row: Row) -> HostRecord {
-        var h = HostRecord(id: row["id"], name: row["name"], group: row["grp"], state: HostState(rawValue: row["state"]) ?? .revoked,
-                           ekPublic: Array(row["ekPublic"] as Data), ekFingerprint: row["ekFingerprint"], ekBasis: row["ekBasis"],
-                           akPublic: Array(row["akPublic"] as Data), akName: row["akName"],
-                           secretHash: (row["secretHash"] as Data?).map(Array.init),
-                           enrolledAt: Date(timeIntervalSince1970: row["enrolledAt"]))
-        h.lastAttestationAt = (row["lastAttestationAt"] as Double?).map(Date.init(timeIntervalSince1970:))
-        h.lastResetCount = (row["lastResetCount"] as Int64?).map { UInt32(truncatingIfNeeded: $0) }
-        h.lastRestartCount = (row["lastRestartCount"] as Int64?).map { UInt32(truncatingIfNeeded: $0) }
-        h.lastClock = (row["lastClock"] as Int64?).map { UInt64(bitPattern: $0) }
-        h.lastVerdict = (row["lastVerdict"] as String?).flatMap { try? decoder.decode(Verdict.self, from: Data($0.utf8)) }
+        var h = HostRecord(id: row[0], name: row[1], group: row[2], state: HostState(rawValue: row[3]) ?? .revoked,
+                           ekPublic: Array(row[4] as Data), ekFingerprint: row[5], ekBasis: row[6],
+                           akPublic: Array(row[7] as Data), akName: row[8],
+                           secretHash: (row[9] as Data?).map(Array.init),
+                           enrolledAt: Date(timeIntervalSince1970: row[10]))
+        h.lastAttestationAt = (row[11] as Double?).map(Date.init(timeIntervalSince1970:))
+        h.lastResetCount = (row[12] as Int64?).map { UInt32(truncatingIfNeeded: $0) }
+        h.lastRestartCount = (row[13] as Int64?).map { UInt32(truncatingIfNeeded: $0) }
+        h.lastClock = (row[14] as Int64?).map { UInt64(bitPattern: $0) }
+        h.lastVerdict = row.count > 15 ? (row[15] as String?).flatMap { try? decoder.decode(Verdict.self, from: Data($0.utf8)) } : nil
         return h
     }
 
@@ -95,24 +117,27 @@ public final class SQLiteStore: AttestationStore {
     }
 
     public func host(id: String) async throws -> HostRecord? {
-        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM hosts WHERE id = ?", arguments: [id]).map(Self.host) }
+        try await pool.read { db in
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts WHERE id = ?"), arguments: [id]).map(Self.host)
+        }
     }
 
     public func host(name: String) async throws -> HostRecord? {
-        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM hosts WHERE name = ?", arguments: [name]).map(Self.host) }
+        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts WHERE name = ?", arguments: [name]).map(Self.host) }
     }
 
     public func hosts() async throws -> [HostRecord] {
-        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM hosts ORDER BY name").map(Self.host) }
+        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts ORDER BY name").map(Self.host) }
     }
 
     private static func update(_ h: HostRecord, in db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE hosts SET grp = ?, state = ?, ekBasis = ?, akPublic = ?, akName = ?, secretHash = ?, lastAttestationAt = ?,
                 lastResetCount = ?, lastRestartCount = ?, lastClock = ?, lastVerdict = ? WHERE id = ?
-            """, arguments: [h.group, h.state.rawValue, h.ekBasis, Data(h.akPublic), h.akName, h.secretHash.map { Data($0) },
+            """).execute(arguments: [h.group, h.state.rawValue, h.ekBasis, Data(h.akPublic), h.akName, h.secretHash.map { Data($0) },
                              h.lastAttestationAt?.timeIntervalSince1970, h.lastResetCount.map { Int64($0) },
-                             h.lastRestartCount.map { Int64($0) }, h.lastClock.map { Int64(bitPattern: $0) }, verdictJSON(h.lastVerdict), h.id])
+                             h.lastRestartCount.map { Int64($0) }, h.lastClock.map { Int64(bitPattern: $0) },
+                             verdictJSON(h.lastVerdict), h.id])
     }
 
     public func updateHost(_ h: HostRecord, recording decision: EnrollmentDecision?) async throws {
@@ -146,32 +171,56 @@ public final class SQLiteStore: AttestationStore {
     }
 
     public func insertNonce(_ n: NonceRecord, purgeBefore: Date) async throws {
-        try await pool.write { db in
-            try db.execute(sql: "DELETE FROM nonces WHERE expiresAt < ?", arguments: [purgeBefore.timeIntervalSince1970])
-            try db.execute(sql: "INSERT INTO nonces (nonce, hostId, expiresAt, used) VALUES (?, ?, ?, ?)",
-                           arguments: [Data(n.nonce), n.hostId, n.expiresAt.timeIntervalSince1970, n.used])
-        }
+        try await pool.write { db in try Self.insert(n, purgeBefore: purgeBefore, in: db) }
+    }
+
+    private static func insert(_ n: NonceRecord, purgeBefore: Date, in db: Database) throws {
+        try db.cachedStatement(sql: "DELETE FROM nonces WHERE expiresAt < ?").execute(arguments: [purgeBefore.timeIntervalSince1970])
+        try db.cachedStatement(sql: "INSERT INTO nonces (nonce, hostId, expiresAt, used) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [Data(n.nonce), n.hostId, n.expiresAt.timeIntervalSince1970, n.used])
     }
 
     public func nonce(_ value: [UInt8]) async throws -> NonceRecord? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM nonces WHERE nonce = ?", arguments: [Data(value)]).map {
-                NonceRecord(nonce: Array($0["nonce"] as Data), hostId: $0["hostId"], expiresAt: Date(timeIntervalSince1970: $0["expiresAt"]),
-                            used: ($0["used"] as Int) != 0)
-            }
+        try await pool.read { db in try Self.nonce(value, in: db) }
+    }
+
+    private static func nonce(_ value: [UInt8], in db: Database) throws -> NonceRecord? {
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT nonce, hostId, expiresAt, used FROM nonces WHERE nonce = ?"), arguments: [Data(value)]).map {
+            NonceRecord(nonce: Array($0[0] as Data), hostId: $0[1], expiresAt: Date(timeIntervalSince1970: $0[2]), used: ($0[3] as Int) != 0)
         }
     }
 
-    public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?) async throws {
+    /// The host without its last verdict (not decoded on the hot path).
+    private static func hostButVerdict(id: String, in db: Database) throws -> HostRecord? {
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(hostColumnsButVerdict) FROM hosts WHERE id = ?"), arguments: [id]).map(host)
+    }
+
+    /// One read transaction for both (one pool hop), the host without its last verdict.
+    public func attestationContext(hostID: String, nonce: [UInt8]) async throws -> (host: HostRecord?, nonce: NonceRecord?) {
+        try await pool.read { db in (try Self.hostButVerdict(id: hostID, in: db), try Self.nonce(nonce, in: db)) }
+    }
+
+    public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?, purgeBefore: Date) async throws {
         let json = Self.verdictJSON(verdict) ?? "{}"
-        try await pool.write { db in
+        try await batcher.commit { db in
+            // The host as it is now, inside the write transaction (an admin's revoke, group change or
+            // delete may have landed while the quote was verified); its last verdict is not decoded.
+            guard let current = try Self.hostButVerdict(id: host.id, in: db) else { throw StoreError.notFound }
+            if host.commitConflict(current: current, verdict: verdict) { throw StoreError.hostChanged(current: current) }
             if let nonce {
-                try db.execute(sql: "UPDATE nonces SET used = 1 WHERE nonce = ? AND used = 0", arguments: [Data(nonce)])
+                try db.cachedStatement(sql: "UPDATE nonces SET used = 1 WHERE nonce = ? AND used = 0").execute(arguments: [Data(nonce)])
                 if db.changesCount != 1 { throw StoreError.nonceAlreadyUsed }
             }
-            try db.execute(sql: "INSERT INTO audit (id, hostId, at, status, verdict) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [verdict.attestationId, verdict.hostId, verdict.at, verdict.status.rawValue, json])
-            try Self.update(host, in: db)
+            try db.cachedStatement(sql: "INSERT INTO audit (id, hostId, at, status, verdict) VALUES (?, ?, ?, ?, ?)")
+                .execute(arguments: [verdict.attestationId, verdict.hostId, verdict.at, verdict.status.rawValue, json])
+            let row = host.committed(over: current, verdict: verdict)
+            try db.cachedStatement(sql: """
+                UPDATE hosts SET state = ?, lastAttestationAt = ?, lastResetCount = ?, lastRestartCount = ?, lastClock = ?, lastVerdict = ?
+                WHERE id = ?
+                """).execute(arguments: [row.state.rawValue, row.lastAttestationAt?.timeIntervalSince1970, row.lastResetCount.map { Int64($0) },
+                                   row.lastRestartCount.map { Int64($0) }, row.lastClock.map { Int64(bitPattern: $0) },
+                                   row.lastVerdict == verdict ? json : Self.verdictJSON(row.lastVerdict), row.id])
+            if let next { try Self.insert(next, purgeBefore: purgeBefore, in: db) }
         }
     }
 

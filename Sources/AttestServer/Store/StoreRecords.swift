@@ -73,5 +73,8 @@ public enum StoreError: Error, Sendable, Equatable {
     case hostExists(id: String)
     /// The nonce was consumed by another attestation (single use).
     case nonceAlreadyUsed
+    /// The host changed (an admin revoke, group change or new AK) between the attestation's read
+    /// and its commit; `current` is the host as it is now. Nothing was written.
+    case hostChanged(current: HostRecord)
     case notFound
 }

@@ -21,6 +21,14 @@ public actor TokenIssuer {
         self.verifierID = verifierID
     }
 
+    /// How long the signing key is kept loaded before the store is asked again (another replica may
+    /// have rotated; a rotation through this issuer takes effect at once).
+    public static let keyCacheTTL: TimeInterval = 5
+    /// The loaded active key: off the hot path, no store read and PEM parse per token.
+    private var loaded: (kid: String, keys: JWTKeyCollection, at: Date)?
+    /// Bumped by every rotation, so a key loaded across a rotation is not kept.
+    private var generation = 0
+
     /// The active signing key, created when there is none.
     func activeKey() async throws -> SigningKeyRecord {
         if let key = try await store.signingKeys().last(where: { !$0.retired }) { return key }
@@ -35,15 +43,48 @@ public actor TokenIssuer {
         let record = SigningKeyRecord(kid: kid, privateKeyPEM: key.pemRepresentation, createdAt: Date())
         try await store.insertSigningKey(record)
         try await store.retireSigningKeys(except: kid)
+        loaded = nil
+        reloading = nil
+        generation &+= 1
         return record
     }
 
     public func sign(_ claims: EARClaims) async throws -> String {
+        let now = Date()
+        if let l = loaded, now >= l.at, now.timeIntervalSince(l.at) < Self.keyCacheTTL {
+            return try await l.keys.sign(claims, kid: JWKIdentifier(string: l.kid))
+        }
+        // One reload at a time: the tokens signed while it runs wait for it (without this, every
+        // request in flight when the TTL lapses read the store and parsed the PEM: 2 % of the CPU).
+        let started = generation
+        let load: Task<(kid: String, keys: JWTKeyCollection), any Error>
+        if let pending = reloading, pending.generation == started {
+            load = pending.task
+        } else {
+            load = Task { try await self.loadActiveKey() }
+            reloading = (started, load)
+        }
+        let result: (kid: String, keys: JWTKeyCollection)
+        do {
+            result = try await load.value
+        } catch {
+            if reloading?.generation == started { reloading = nil }
+            throw error
+        }
+        if generation == started {
+            if reloading?.generation == started { reloading = nil; loaded = (result.kid, result.keys, now) }
+        }
+        return try await result.keys.sign(claims, kid: JWKIdentifier(string: result.kid))
+    }
+
+    /// The pending reload of the active key, and the rotation generation it started in.
+    private var reloading: (generation: Int, task: Task<(kid: String, keys: JWTKeyCollection), any Error>)?
+
+    private func loadActiveKey() async throws -> (kid: String, keys: JWTKeyCollection) {
         let record = try await activeKey()
         let keys = JWTKeyCollection()
-        let key = try ES256PrivateKey(pem: record.privateKeyPEM)
-        await keys.add(ecdsa: key, kid: JWKIdentifier(string: record.kid))
-        return try await keys.sign(claims, kid: JWKIdentifier(string: record.kid))
+        await keys.add(ecdsa: try ES256PrivateKey(pem: record.privateKeyPEM), kid: JWKIdentifier(string: record.kid))
+        return (record.kid, keys)
     }
 
     /// Claims for an admitted host.

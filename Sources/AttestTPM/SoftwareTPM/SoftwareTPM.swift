@@ -15,7 +15,7 @@ import X509
 /// anyone who can read the state file holds its keys. `info()` and the EK certificate say so.
 public final class SoftwareTPM: ResettableTPM {
     public let path: String
-    private let file: StateFile
+    private let storage: any SoftwareTPMStorage
 
     /// TPM_PT_MANUFACTURER: "HATT" (hostattest; not a TCG-registered vendor).
     public static let manufacturer = "HATT"
@@ -23,23 +23,34 @@ public final class SoftwareTPM: ResettableTPM {
     public static let firmwareVersion: UInt64 = 0x0001_0000_0000_0000
 
     /// Opens (creating on first use) the software TPM stored at `path`.
-    public init(path: String) throws {
+    public convenience init(path: String) throws {
+        try self.init(path: path, storage: StateFile(path: path))
+    }
+
+    private init(path: String, storage: any SoftwareTPMStorage) throws {
         self.path = path
-        self.file = StateFile(path: path)
+        self.storage = storage
         _ = try transact { _ in false }
     }
 
-    public var description: String { "software TPM (state \(path))" }
+    /// A software TPM whose state lives only in this process's memory (fresh keys, nothing on disk):
+    /// for load generators such as `hostattest bench server`, where hundreds of simulated hosts each
+    /// need their own TPM. `path` is `memory`.
+    public static func inMemory() throws -> SoftwareTPM {
+        try SoftwareTPM(path: "memory", storage: MemoryTPMStorage())
+    }
+
+    public var description: String { storage is StateFile ? "software TPM (state \(path))" : "software TPM (in memory)" }
 
     /// Loads the state under the lock (manufacturing it when the file does not exist), lets `body`
     /// change it, advances the clock and saves it when `body` returns true.
     private func transact(_ body: (inout SoftwareTPMState) throws -> Bool) throws -> Bool {
-        try file.locked {
+        try storage.locked {
             let now = Date()
             var state: SoftwareTPMState
             var dirty = false
-            if let data = try file.read() {
-                state = try SoftwareTPMState.decode(data, path: path)
+            if let loaded = try storage.load() {
+                state = loaded
             } else {
                 do { state = try SoftwareTPMState.manufacture(now: now) } catch {
                     throw TPMError(TPMError.stateWrite, "software TPM state \(path): cannot make keys: \(error)")
@@ -49,7 +60,7 @@ public final class SoftwareTPM: ResettableTPM {
             let changed = try body(&state)
             if changed || dirty {
                 state.tick(now: now)
-                try file.write(try state.encoded())
+                try storage.save(state)
             }
             return changed
         }

@@ -20,6 +20,8 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: .long, help: "Address to listen on, HOST:PORT.") var listen: String = "127.0.0.1:8443"
     @Option(name: .long, help: "Store: sqlite:PATH (WAL) or memory.") var db: String = "sqlite:hostattest.db"
+    @Option(name: .long, help: "SQLite synchronous mode: full (commits survive power loss) or normal (survive a process crash, not power loss).")
+    var sqliteSynchronous: String = "full"
     @Option(name: .long, help: "Certificate file(s) trusted to sign baselines.") var baselineTrust: [String] = []
     @Option(name: .long, help: "TPM manufacturer EK CA bundle: PEM files or folders of them (e.g. Keys/tpm-ek-ca).") var ekCa: [String] = []
     @Option(name: .long, help: "File of EK fingerprints (SHA-256 of TPMT_PUBLIC, hex, one a line) trusted without a certificate.") var ekAllowlist: String?
@@ -37,6 +39,7 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         guard (1...3600).contains(nonceLifetime) else { throw ValidationError("--nonce-lifetime must be 1–3600 seconds") }
         guard (1...86400).contains(tokenLifetime) else { throw ValidationError("--token-lifetime must be 1–86400 seconds") }
+        guard SQLiteStore.Synchronous(rawValue: sqliteSynchronous) != nil else { throw ValidationError("--sqlite-synchronous must be full or normal") }
         guard staleAfter >= 1 else { throw ValidationError("--stale-after must be at least 1 second") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard tlsClientCa == nil || tlsCert != nil else { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
@@ -49,7 +52,7 @@ struct Serve: AsyncParsableCommand {
             store = MemoryStore()
         } else if db.hasPrefix("sqlite:") {
             let path = String(db.dropFirst("sqlite:".count))
-            do { store = try SQLiteStore(path: path) } catch { throw CLIError.file(path, "cannot open the SQLite store: \(error)") }
+            do { store = try SQLiteStore(path: path, synchronous: SQLiteStore.Synchronous(rawValue: sqliteSynchronous) ?? .full) } catch { throw CLIError.file(path, "cannot open the SQLite store: \(error)") }
         } else {
             throw CLIError("--db \(db): expected sqlite:PATH or memory")
         }

@@ -1,0 +1,40 @@
+import AttestCore
+import AttestWire
+import Foundation
+
+/// The rules every store applies inside a verdict's transaction, against the host row as it is
+/// then (an admin may have revoked, regrouped or deleted the host while the quote was verified).
+extension HostRecord {
+    /// Whether a verdict computed on `self` (the host as the attestation read it) must not be
+    /// written over `current`: the group (which chose the baselines), the AK (which verified the
+    /// quote) or the EK changed, the host is pending again, or it was revoked and the verdict does
+    /// not say so.
+    public func commitConflict(current: HostRecord, verdict: Verdict) -> Bool {
+        if current.group != group || current.akPublic != akPublic || current.ekPublic != ekPublic || current.state == .pending {
+            return true
+        }
+        return current.state == .revoked && !verdict.findings.contains { $0.code == VerificationCode.hostRevoked.rawValue }
+    }
+
+    /// The row to store: `current` with the attestation's own fields from `self`. The state follows
+    /// the verdict, except that a revoked host stays revoked; the TPM counters are written only
+    /// forward (never below what a concurrent attestation stored).
+    public func committed(over current: HostRecord, verdict: Verdict) -> HostRecord {
+        var row = current
+        row.state = current.state == .revoked ? .revoked : (verdict.status == .admitted ? .admitted : .rejected)
+        row.lastAttestationAt = lastAttestationAt
+        row.lastVerdict = lastVerdict
+        if let mine = counterKey, current.counterKey.map({ $0 < mine }) ?? true {
+            row.lastResetCount = lastResetCount
+            row.lastRestartCount = lastRestartCount
+            row.lastClock = lastClock
+        }
+        return row
+    }
+
+    /// (resetCount, restartCount, has clock, clock): TPM time order, nil before any verified quote.
+    var counterKey: (UInt32, Int64, Int, UInt64)? {
+        guard let reset = lastResetCount else { return nil }
+        return (reset, lastRestartCount.map(Int64.init) ?? -1, lastClock == nil ? 0 : 1, lastClock ?? 0)
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+
+/// What `bench server` prints (text, or `--json`).
+struct BenchFigures: Encodable {
+    struct Latency: Encodable {
+        var p50: Double, p90: Double, p99: Double, max: Double
+
+        /// Percentiles (nearest rank) of round latencies in milliseconds; zeros when there are none.
+        init(_ values: [Double]) {
+            let v = values.sorted()
+            func rank(_ p: Double) -> Double {
+                guard !v.isEmpty else { return 0 }
+                return v[min(v.count - 1, Int((p * Double(v.count)).rounded(.up)) - 1)]
+            }
+            p50 = rank(0.50); p90 = rank(0.90); p99 = rank(0.99); max = v.last ?? 0
+        }
+    }
+
+    var hosts: Int
+    var durationSeconds: Double
+    var warmupSeconds: Double
+    var events: Int
+    var logBytes: Int
+    var flow: String
+    var sqliteSynchronous: String?
+    var attestations: Int
+    var attestationsPerSecond: Double
+    var latencyMs: Latency
+    var rejections: Int
+    var errors: Int
+    var firstProblem: String?
+    var serverRSSMiB: Double?
+    var serverPeakRSSMiB: Double?
+    var serverCPUSeconds: Double?
+    var loadGeneratorCPUSeconds: Double
+    var cores: Int
+
+    var text: String {
+        var lines = [
+            "bench server: \(hosts) hosts, \(events)-event logs (\(logBytes) bytes), P-256 AKs, \(flow)"
+                + (sqliteSynchronous.map { ", SQLite synchronous=\($0)" } ?? ""),
+            String(format: "attestations:  %d in %.1f s = %.1f attestations/s (after %.0f s warm-up)", attestations, durationSeconds,
+                   attestationsPerSecond, warmupSeconds),
+            String(format: "latency (ms):  p50 %.1f  p90 %.1f  p99 %.1f  max %.1f (a whole round, quote included)",
+                   latencyMs.p50, latencyMs.p90, latencyMs.p99, latencyMs.max),
+            "rejections:    \(rejections)   errors: \(errors)" + (firstProblem.map { "   first: \($0.prefix(300))" } ?? ""),
+        ]
+        if let rss = serverRSSMiB, let peak = serverPeakRSSMiB {
+            lines.append(String(format: "server RSS:    %.1f MiB (peak %.1f MiB)", rss, peak))
+        }
+        let capacity = durationSeconds * Double(cores)
+        if let server = serverCPUSeconds {
+            lines.append(String(format: "CPU:           server %.1f s (%.0f%%), load generator %.1f s (%.0f%%) of %.1f core-seconds on %d cores",
+                                server, 100 * server / capacity, loadGeneratorCPUSeconds, 100 * loadGeneratorCPUSeconds / capacity, capacity, cores))
+        } else {
+            lines.append(String(format: "CPU:           load generator %.1f s (%.0f%%) of %.1f core-seconds on %d cores",
+                                loadGeneratorCPUSeconds, 100 * loadGeneratorCPUSeconds / capacity, capacity, cores))
+        }
+        return lines.joined(separator: "\n")
+    }
+}

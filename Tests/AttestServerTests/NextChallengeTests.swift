@@ -1,0 +1,92 @@
+import AttestServer
+import AttestWire
+import Crypto
+import Foundation
+import Testing
+@testable import AttestCore
+
+/// The verdict's next challenge: one request per attestation for a re-attesting host, with exactly
+/// the single-use, host-binding and expiry rules of `/challenge`.
+@Suite struct NextChallengeTests {
+    func codes(_ v: Verdict) -> [String] { v.findings.map(\.code) }
+
+    func setUp(_ api: API, _ world: World, name: String = "host-a") async throws -> (String, SoftwareTPM) {
+        let (tpm, cert) = try world.tpm()
+        let id = try await api.enroll(tpm, cert: cert, name: name)
+        try await api.addBaseline(try world.signedBaseline(BootLog()))
+        return (id, tpm)
+    }
+
+    func nonce(_ v: Verdict) throws -> [UInt8] {
+        let next = try #require(v.nextChallenge)
+        return Array(try #require(Data(base64Encoded: next.nonce)))
+    }
+
+    @Test func theNextChallengeAdmitsOnceAndIsNotInTheAuditTrail() async throws {
+        let world = try World()
+        try await withServer(world) { api, _ in
+            let (id, tpm) = try await setUp(api, world)
+            let first = try await api.attest(id, tpm: tpm, nonce: try await api.challenge(id))
+            #expect(first.status == .admitted)
+            let next = try nonce(first)
+            let second = try await api.attest(id, tpm: tpm, nonce: next)
+            #expect(second.status == .admitted && codes(second) == [])
+            #expect(try nonce(second) != next)
+            let again = try await api.attest(id, tpm: tpm, nonce: next)
+            #expect(again.status == .rejected && codes(again) == ["nonce.reused"] && again.token == nil)
+            let audit = try await api.audit(id)
+            #expect(audit.count == 3 && audit.allSatisfy { $0.nextChallenge == nil })
+            let host = try api.decode(HostView.self, try await api.send(.get, "/v1/hosts/\(id)", admin: true))
+            #expect(host.lastVerdict?.nextChallenge == nil)
+        }
+    }
+
+    @Test func aRejectedVerdictAlsoCarriesOne() async throws {
+        let world = try World()
+        try await withServer(world) { api, _ in
+            let (id, tpm) = try await setUp(api, world)
+            let bad = try await api.attest(id, tpm: tpm, nonce: try await api.challenge(id), signer: P256.Signing.PrivateKey())
+            #expect(bad.status == .rejected && codes(bad) == ["quote.signature-invalid"])
+            let good = try await api.attest(id, tpm: tpm, nonce: try nonce(bad))
+            #expect(good.status == .admitted)
+        }
+    }
+
+    @Test func theNextChallengeIsBoundToItsHost() async throws {
+        let world = try World()
+        try await withServer(world) { api, _ in
+            let (a, tpmA) = try await setUp(api, world, name: "host-a")
+            let (tpmB, certB) = try world.tpm()
+            let b = try await api.enroll(tpmB, cert: certB, name: "host-b")
+            let verdictB = try await api.attest(b, tpm: tpmB, nonce: try await api.challenge(b))
+            let v = try await api.attest(a, tpm: tpmA, nonce: try nonce(verdictB))
+            #expect(v.status == .rejected && codes(v) == ["nonce.other-host"])
+        }
+    }
+
+    @Test func theNextChallengeExpires() async throws {
+        let world = try World()
+        let clock = ManualClock()
+        try await withServer(world, clock: clock) { api, _ in
+            let (id, tpm) = try await setUp(api, world)
+            let first = try await api.attest(id, tpm: tpm, nonce: try await api.challenge(id))
+            let expires = try #require(first.nextChallenge).expiresAt
+            #expect(expires > first.at)
+            clock.advance(61)
+            let v = try await api.attest(id, tpm: tpm, nonce: try nonce(first))
+            #expect(v.status == .rejected && codes(v) == ["nonce.expired"])
+        }
+    }
+
+    @Test func aRevokedHostGetsNone() async throws {
+        let world = try World()
+        try await withServer(world) { api, _ in
+            let (id, tpm) = try await setUp(api, world)
+            let first = try await api.attest(id, tpm: tpm, nonce: try await api.challenge(id))
+            #expect(try await api.send(.post, "/v1/hosts/\(id)/revoke", admin: true).status == 200)
+            let v = try await api.attest(id, tpm: tpm, nonce: try nonce(first))
+            #expect(v.status == .rejected && codes(v) == ["host.revoked"])
+            #expect(v.nextChallenge == nil)
+        }
+    }
+}
