@@ -26,15 +26,17 @@ final class InterferingStore: AttestationStore, @unchecked Sendable {
         try await inner.commit(verdict: verdict, host: host, consumingNonce: nonce, issuing: next, purgeBefore: purgeBefore)
     }
 
-    func insertHost(_ host: HostRecord) async throws { try await inner.insertHost(host) }
+    func insertHost(_ host: HostRecord, recording decision: EnrollmentDecision?) async throws { try await inner.insertHost(host, recording: decision) }
     func host(id: String) async throws -> HostRecord? { try await inner.host(id: id) }
     func host(name: String) async throws -> HostRecord? { try await inner.host(name: name) }
     func hosts() async throws -> [HostRecord] { try await inner.hosts() }
-    func updateHost(_ host: HostRecord) async throws { try await inner.updateHost(host) }
+    func updateHost(_ host: HostRecord, recording decision: EnrollmentDecision?) async throws { try await inner.updateHost(host, recording: decision) }
     func deleteHost(id: String) async throws -> Bool { try await inner.deleteHost(id: id) }
     func insertNonce(_ nonce: NonceRecord, purgeBefore: Date) async throws { try await inner.insertNonce(nonce, purgeBefore: purgeBefore) }
     func nonce(_ value: [UInt8]) async throws -> NonceRecord? { try await inner.nonce(value) }
     func attestations(hostID: String) async throws -> [Verdict] { try await inner.attestations(hostID: hostID) }
+    func recordEnrollment(_ decision: EnrollmentDecision) async throws { try await inner.recordEnrollment(decision) }
+    func enrollments() async throws -> [EnrollmentDecision] { try await inner.enrollments() }
     func insertBaseline(_ baseline: BaselineRecord) async throws { try await inner.insertBaseline(baseline) }
     func baselines() async throws -> [BaselineRecord] { try await inner.baselines() }
     func deleteBaseline(id: String) async throws -> Bool { try await inner.deleteBaseline(id: id) }
