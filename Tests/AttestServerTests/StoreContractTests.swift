@@ -217,6 +217,29 @@ import TestSupport
         #expect(got.state == .revoked && got.lastVerdict == rejection)
     }
 
+    /// An admin's revoke or group change writes only its column: a verdict committed after the admin
+    /// looked at the host (its counters and last verdict) survives it, and an unknown host is nil.
+    @Test(arguments: Kind.allCases) func adminChangesWriteOnlyTheirColumn(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        let h = host()
+        try await store.insertHost(h)
+        let seenByAdmin = try #require(try await store.host(id: h.id))
+        var attested = h
+        attested.state = .admitted; attested.lastResetCount = 4; attested.lastRestartCount = 1; attested.lastClock = 5_000
+        let v = verdict(h.id)
+        attested.lastVerdict = v
+        try await store.commit(verdict: v, host: attested, consumingNonce: nil)
+
+        let moved = try #require(try await store.assignGroup(id: h.id, group: "quarantine"))
+        #expect(moved.group == "quarantine" && moved.state == .admitted && moved.lastClock == 5_000 && moved.lastVerdict == v)
+        let revoked = try #require(try await store.revokeHost(id: h.id))
+        #expect(revoked.state == .revoked && revoked.group == "quarantine")
+        #expect(revoked.lastResetCount == 4 && revoked.lastRestartCount == 1 && revoked.lastClock == 5_000 && revoked.lastVerdict == v)
+        #expect(seenByAdmin.lastClock == nil)  // what a read-modify-write would have written back
+        #expect(try await store.revokeHost(id: "no-such-host") == nil)
+        #expect(try await store.assignGroup(id: "no-such-host", group: "g") == nil)
+    }
+
     @Test(arguments: Kind.allCases) func baselinesAndKeys(_ kind: Kind) async throws {
         let (store, _) = try make(kind)
         try await store.insertBaseline(BaselineRecord(id: "b1", group: "g", bytes: [1], signature: [2], addedAt: Date()))

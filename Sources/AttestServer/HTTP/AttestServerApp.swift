@@ -123,9 +123,7 @@ public struct AttestServerApp: Sendable {
         router.post("v1/hosts/:id/revoke") { request, context in
             try reader.requireAdmin(request)
             let id = try context.parameters.require("id")
-            guard var h = try await app.store.host(id: id) else { throw APIError.unknownHost(id) }
-            h.state = .revoked
-            try await app.store.updateHost(h)
+            guard let h = try await app.store.revokeHost(id: id) else { throw APIError.unknownHost(id) }
             return try Response.json(app.view(h, now: app.clock()))
         }
         router.put("v1/hosts/:id/group") { request, context in
@@ -133,9 +131,7 @@ public struct AttestServerApp: Sendable {
             let id = try context.parameters.require("id")
             let body = try await reader.json(GroupAssignment.self, from: request)
             guard EnrollmentService.validName(body.group) else { throw APIError(400, .requestInvalidGroup, "group must be 1–253 characters of A–Z a–z 0–9 - _ .") }
-            guard var h = try await app.store.host(id: id) else { throw APIError.unknownHost(id) }
-            h.group = body.group
-            try await app.store.updateHost(h)
+            guard let h = try await app.store.assignGroup(id: id, group: body.group) else { throw APIError.unknownHost(id) }
             return try Response.json(app.view(h, now: app.clock()))
         }
         router.post("v1/baselines") { request, _ in

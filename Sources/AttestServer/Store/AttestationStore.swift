@@ -17,6 +17,11 @@ public protocol AttestationStore: Sendable {
     func updateHost(_ host: HostRecord, recording decision: EnrollmentDecision?) async throws
     /// Deletes a host (admin); its audit trail stays. Returns whether it existed.
     func deleteHost(id: String) async throws -> Bool
+    /// Admin changes write only their own column (never a whole row read earlier), so a verdict committed
+    /// between the admin's read and write keeps its counters and last verdict. Each returns the host after
+    /// the change, or nil when there is no such host.
+    func revokeHost(id: String) async throws -> HostRecord?
+    func assignGroup(id: String, group: String) async throws -> HostRecord?
 
     /// Stores an issued nonce and drops nonces that expired before `purgeBefore` (bounded table).
     func insertNonce(_ nonce: NonceRecord, purgeBefore: Date) async throws

@@ -27,6 +27,14 @@ public actor MemoryStore: AttestationStore {
         hostsByID[host.id] = h
         if let decision { enrollmentAudit.append(decision) }
     }
+    public func revokeHost(id: String) -> HostRecord? {
+        hostsByID[id]?.state = .revoked
+        return hostsByID[id]
+    }
+    public func assignGroup(id: String, group: String) -> HostRecord? {
+        hostsByID[id]?.group = group
+        return hostsByID[id]
+    }
     public func deleteHost(id: String) -> Bool { hostsByID.removeValue(forKey: id) != nil }
 
     public func insertNonce(_ nonce: NonceRecord, purgeBefore: Date) {

@@ -163,6 +163,22 @@ public final class SQLiteStore: AttestationStore {
         }
     }
 
+    public func revokeHost(id: String) async throws -> HostRecord? {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE hosts SET state = ? WHERE id = ?", arguments: [HostState.revoked.rawValue, id])
+            guard db.changesCount > 0 else { return nil }
+            return try Row.fetchOne(db, sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts WHERE id = ?", arguments: [id]).map(Self.host)
+        }
+    }
+
+    public func assignGroup(id: String, group: String) async throws -> HostRecord? {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE hosts SET grp = ? WHERE id = ?", arguments: [group, id])
+            guard db.changesCount > 0 else { return nil }
+            return try Row.fetchOne(db, sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts WHERE id = ?", arguments: [id]).map(Self.host)
+        }
+    }
+
     public func deleteHost(id: String) async throws -> Bool {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM hosts WHERE id = ?", arguments: [id])

@@ -32,6 +32,8 @@ final class InterferingStore: AttestationStore, @unchecked Sendable {
     func hosts() async throws -> [HostRecord] { try await inner.hosts() }
     func updateHost(_ host: HostRecord, recording decision: EnrollmentDecision?) async throws { try await inner.updateHost(host, recording: decision) }
     func deleteHost(id: String) async throws -> Bool { try await inner.deleteHost(id: id) }
+    func revokeHost(id: String) async throws -> HostRecord? { try await inner.revokeHost(id: id) }
+    func assignGroup(id: String, group: String) async throws -> HostRecord? { try await inner.assignGroup(id: id, group: group) }
     func insertNonce(_ nonce: NonceRecord, purgeBefore: Date) async throws { try await inner.insertNonce(nonce, purgeBefore: purgeBefore) }
     func nonce(_ value: [UInt8]) async throws -> NonceRecord? { try await inner.nonce(value) }
     func attestations(hostID: String) async throws -> [Verdict] { try await inner.attestations(hostID: hostID) }
