@@ -161,7 +161,7 @@ public struct AttestationService: Sendable {
                 // Deleted by an admin meanwhile: nothing is written, nothing admitted.
                 throw APIError.unknownHost(hostID)
             } catch StoreError.hostChanged(let current) {
-                if current.group != host.group || current.akPublic != host.akPublic || current.ekPublic != host.ekPublic || current.state == .pending {
+                if host.identityChanged(in: current) {
                     Self.reject(&verdict, .hostChanged, "an admin changed host \(current.name) (group, AK or enrollment) while this attestation was verified",
                                 component: "host \(current.name)")
                 }

@@ -10,10 +10,13 @@ extension HostRecord {
     /// quote) or the EK changed, the host is pending again, or it was revoked and the verdict does
     /// not say so.
     public func commitConflict(current: HostRecord, verdict: Verdict) -> Bool {
-        if current.group != group || current.akPublic != akPublic || current.ekPublic != ekPublic || current.state == .pending {
-            return true
-        }
-        return current.state == .revoked && !verdict.findings.contains { $0.code == VerificationCode.hostRevoked.rawValue }
+        identityChanged(in: current) || (current.state == .revoked && !verdict.findings.contains { $0.code == VerificationCode.hostRevoked.rawValue })
+    }
+
+    /// Whether `current` is no longer the host this record's verdict was computed for: another group
+    /// (other baselines), another AK or EK, or pending activation again.
+    public func identityChanged(in current: HostRecord) -> Bool {
+        current.group != group || current.akPublic != akPublic || current.ekPublic != ekPublic || current.state == .pending
     }
 
     /// The row to store: `current` with the attestation's own fields from `self`. The state follows
