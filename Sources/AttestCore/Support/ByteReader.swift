@@ -25,27 +25,27 @@ public struct ByteReader: Sendable {
     /// Absolute offset (including `baseOffset`) of the next byte.
     public var position: Int { baseOffset + offset }
 
-    private func need(_ n: Int, _ field: String) throws {
+    private func need(_ n: Int, _ field: @autoclosure () -> String) throws {
         guard n >= 0, n <= remaining else {
-            throw ParseError.truncated(structure, at: position, field: field, need: n, have: remaining)
+            throw ParseError.truncated(structure, at: position, field: field(), need: n, have: remaining)
         }
     }
 
-    public mutating func u8(_ field: String) throws -> UInt8 {
-        try need(1, field)
+    public mutating func u8(_ field: @autoclosure () -> String) throws -> UInt8 {
+        try need(1, field())
         defer { offset += 1 }
         return bytes[offset]
     }
 
-    public mutating func u16le(_ field: String) throws -> UInt16 { UInt16(truncatingIfNeeded: try uint(2, bigEndian: false, field)) }
-    public mutating func u32le(_ field: String) throws -> UInt32 { UInt32(truncatingIfNeeded: try uint(4, bigEndian: false, field)) }
-    public mutating func u64le(_ field: String) throws -> UInt64 { try uint(8, bigEndian: false, field) }
-    public mutating func u16be(_ field: String) throws -> UInt16 { UInt16(truncatingIfNeeded: try uint(2, bigEndian: true, field)) }
-    public mutating func u32be(_ field: String) throws -> UInt32 { UInt32(truncatingIfNeeded: try uint(4, bigEndian: true, field)) }
-    public mutating func u64be(_ field: String) throws -> UInt64 { try uint(8, bigEndian: true, field) }
+    public mutating func u16le(_ field: @autoclosure () -> String) throws -> UInt16 { UInt16(truncatingIfNeeded: try uint(2, bigEndian: false, field())) }
+    public mutating func u32le(_ field: @autoclosure () -> String) throws -> UInt32 { UInt32(truncatingIfNeeded: try uint(4, bigEndian: false, field())) }
+    public mutating func u64le(_ field: @autoclosure () -> String) throws -> UInt64 { try uint(8, bigEndian: false, field()) }
+    public mutating func u16be(_ field: @autoclosure () -> String) throws -> UInt16 { UInt16(truncatingIfNeeded: try uint(2, bigEndian: true, field())) }
+    public mutating func u32be(_ field: @autoclosure () -> String) throws -> UInt32 { UInt32(truncatingIfNeeded: try uint(4, bigEndian: true, field())) }
+    public mutating func u64be(_ field: @autoclosure () -> String) throws -> UInt64 { try uint(8, bigEndian: true, field()) }
 
-    private mutating func uint(_ width: Int, bigEndian: Bool, _ field: String) throws -> UInt64 {
-        try need(width, field)
+    private mutating func uint(_ width: Int, bigEndian: Bool, _ field: @autoclosure () -> String) throws -> UInt64 {
+        try need(width, field())
         var value: UInt64 = 0
         if bigEndian {
             for i in 0..<width { value = (value << 8) | UInt64(bytes[offset + i]) }
@@ -58,22 +58,22 @@ public struct ByteReader: Sendable {
 
     /// Reads `count` bytes. `count` comes from untrusted input, so it is checked against what remains
     /// before any allocation.
-    public mutating func bytes(_ count: Int, _ field: String) throws -> [UInt8] {
-        try need(count, field)
+    public mutating func bytes(_ count: Int, _ field: @autoclosure () -> String) throws -> [UInt8] {
+        try need(count, field())
         defer { offset += count }
         return Array(bytes[offset..<(offset + count)])
     }
 
     /// Reads a length-prefixed field whose length is an untrusted integer.
-    public mutating func bytes<I: BinaryInteger>(count: I, _ field: String) throws -> [UInt8] {
+    public mutating func bytes<I: BinaryInteger>(count: I, _ field: @autoclosure () -> String) throws -> [UInt8] {
         guard let n = Int(exactly: count) else {
-            throw ParseError(structure, at: position, "\(field) length \(count) is out of range", code: .parseLength)
+            throw ParseError(structure, at: position, "\(field()) length \(count) is out of range", code: .parseLength)
         }
-        return try bytes(n, field)
+        return try bytes(n, field())
     }
 
-    public mutating func skip(_ count: Int, _ field: String) throws {
-        try need(count, field)
+    public mutating func skip(_ count: Int, _ field: @autoclosure () -> String) throws {
+        try need(count, field())
         offset += count
     }
 

@@ -86,10 +86,10 @@ public struct AttestServerApp: Sendable {
         }
         router.post("v1/hosts/:id/attestations") { request, context in
             let id = try context.parameters.require("id")
-            let body = try await reader.json(AttestationRequest.self, from: request)
+            let body = try await reader.attestation(from: request)
             let verdict = try await app.attestation.attest(hostID: id, body, now: app.clock())
             (verdict.status == .admitted ? app.verdictCounters.admitted : app.verdictCounters.rejected).increment()
-            return try Response.json(verdict, status: .created)
+            return Response(status: .created, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: verdict.jsonBytes())))
         }
 
         // Reading and administration (admin bearer token).

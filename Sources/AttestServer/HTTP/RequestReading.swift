@@ -8,6 +8,20 @@ struct RequestReader: Sendable {
     let adminToken: String?
 
     func json<T: Decodable>(_ type: T.Type, from request: Request) async throws -> T {
+        try await json(type, from: request, fast: { _ in nil })
+    }
+
+    /// An attestation: the flat form through ``FlatStringObject`` (no `JSONDecoder` for a 17 KB body),
+    /// anything else through `JSONDecoder`.
+    func attestation(from request: Request) async throws -> AttestationRequest {
+        try await json(AttestationRequest.self, from: request) { bytes in
+            FlatStringObject.parse(bytes, keys: ["nonce", "quote", "signature", "pcrs", "eventLog"]).map {
+                AttestationRequest(nonce: $0[0], quote: $0[1], signature: $0[2], pcrs: $0[3], eventLog: $0[4])
+            }
+        }
+    }
+
+    private func json<T: Decodable>(_ type: T.Type, from request: Request, fast: (UnsafeRawBufferPointer) -> T?) async throws -> T {
         let contentType = request.headers[.contentType] ?? ""
         guard contentType.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) == "application/json" else {
             throw APIError(415, .requestUnsupportedMediaType, "the body must be application/json (got \(contentType.isEmpty ? "none" : contentType))")
@@ -19,6 +33,7 @@ struct RequestReader: Sendable {
         } catch let e as any HTTPResponseError where e.status == .contentTooLarge {
             throw APIError(413, .requestTooLarge, "the body is larger than \(maxBodySize) bytes")
         }
+        if let value = buffer.withUnsafeReadableBytes(fast) { return value }
         let bytes = buffer.getBytes(at: buffer.readerIndex, length: buffer.readableBytes) ?? []
         do {
             return try JSONDecoder().decode(T.self, from: Data(bytes))

@@ -98,21 +98,10 @@ public struct AttestationService: Sendable {
         }
 
         // The quote, with the AK bound at enrollment, and the log replay; then the counters and the
-        // baselines. Verification is CPU work: run it off the HTTP event loop.
-        let akBytes = host.akPublic
-        let allowWeak = config.allowWeakAlgorithms
+        // baselines. This runs on the request's own task (Hummingbird runs handlers off the event
+        // loop), with no hop to another executor.
         let active = try await baselines.active(group: host.group, now: now)
-        let outcome = await Task.detached { () -> (VerificationReport, VerifiedQuote?, Appraisal?) in
-            guard let area = try? TPMTPublic(bytes: akBytes), let ak = try? AttestationKey(publicArea: area) else {
-                var r = VerificationReport()
-                r.fail(.akUnusable, "the stored attestation key cannot be loaded", component: "AK")
-                return (r, nil, nil)
-            }
-            let q = QuoteVerifier(attestationKey: ak, allowWeakAlgorithms: allowWeak)
-                .verify(attest: evidence.quote, signature: evidence.signature, pcrs: evidence.pcrs, nonce: evidence.nonce, eventLog: evidence.log)
-            guard let verified = q.verified else { return (q.report, nil, nil) }
-            return (q.report, verified, Appraiser.appraise(quote: verified, log: evidence.log, baselines: active))
-        }.value
+        let outcome = Self.verify(evidence, akPublic: host.akPublic, allowWeak: config.allowWeakAlgorithms, baselines: active)
         let (quoteReport, verifiedQuote, appraisal) = outcome
         findings += quoteReport.failures
         if let verified = verifiedQuote {
@@ -133,7 +122,7 @@ public struct AttestationService: Sendable {
         let attestationID = UUID().uuidString.lowercased()
         var token: String? = nil
         if admitted, let matched = appraisal?.matched {
-            token = try await tokens.sign(await tokens.claims(hostID: host.id, attestationID: attestationID, nonce: evidence.nonce,
+            token = try await tokens.sign(tokens.claims(hostID: host.id, attestationID: attestationID, nonce: evidence.nonce,
                                                               baseline: matched, now: now))
         }
         var verdict = Verdict(attestationId: attestationID, hostId: host.id, status: admitted ? .admitted : .rejected,
@@ -179,6 +168,20 @@ public struct AttestationService: Sendable {
         }
         verdict.nextChallenge = next.map(Self.challenge)
         return verdict
+    }
+
+    /// The quote against the stored AK (with the log replay), then the appraisal of a verified quote.
+    static func verify(_ evidence: Evidence, akPublic: [UInt8], allowWeak: Bool,
+                       baselines: [VerifiedBaseline]) -> (VerificationReport, VerifiedQuote?, Appraisal?) {
+        guard let area = try? TPMTPublic(bytes: akPublic), let ak = try? AttestationKey(publicArea: area) else {
+            var r = VerificationReport()
+            r.fail(.akUnusable, "the stored attestation key cannot be loaded", component: "AK")
+            return (r, nil, nil)
+        }
+        let q = QuoteVerifier(attestationKey: ak, allowWeakAlgorithms: allowWeak)
+            .verify(attest: evidence.quote, signature: evidence.signature, pcrs: evidence.pcrs, nonce: evidence.nonce, eventLog: evidence.log)
+        guard let verified = q.verified else { return (q.report, nil, nil) }
+        return (q.report, verified, Appraiser.appraise(quote: verified, log: evidence.log, baselines: baselines))
     }
 
     /// Turns `verdict` into a rejection for `code` (once): no token, no baseline.

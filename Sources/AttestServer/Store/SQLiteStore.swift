@@ -73,7 +73,6 @@ public final class SQLiteStore: AttestationStore {
             """, arguments: [d.id, d.at, d.name, d.group, d.outcome.rawValue, d.hostId, d.code, d.detail, d.ekFingerprint, d.ekBasis, d.akName])
     }
 
-    private static let encoder = JSONEncoder()
     private static let decoder = JSONDecoder()
 
     /// Every column of `hosts` but `lastVerdict` (``host(_:)`` then leaves it nil).
@@ -99,7 +98,7 @@ public final class SQLiteStore: AttestationStore {
     }
 
     private static func verdictJSON(_ v: Verdict?) -> String? {
-        v.flatMap { try? encoder.encode($0) }.map { String(decoding: $0, as: UTF8.self) }
+        v.map { String(decoding: $0.jsonBytes(), as: UTF8.self) }
     }
 
     public func insertHost(_ h: HostRecord, recording decision: EnrollmentDecision?) async throws {

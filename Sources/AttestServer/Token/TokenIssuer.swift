@@ -82,13 +82,13 @@ public actor TokenIssuer {
 
     private func loadActiveKey() async throws -> (kid: String, keys: JWTKeyCollection) {
         let record = try await activeKey()
-        let keys = JWTKeyCollection()
+        let keys = JWTKeyCollection(defaultJWTSerializer: DefaultJWTSerializer(jsonEncoder: EARJSONEncoder()))
         await keys.add(ecdsa: try ES256PrivateKey(pem: record.privateKeyPEM), kid: JWKIdentifier(string: record.kid))
         return (record.kid, keys)
     }
 
     /// Claims for an admitted host.
-    public func claims(hostID: String, attestationID: String, nonce: [UInt8], baseline: VerifiedBaseline, now: Date) -> EARClaims {
+    public nonisolated func claims(hostID: String, attestationID: String, nonce: [UInt8], baseline: VerifiedBaseline, now: Date) -> EARClaims {
         let policy = "hostattest:baseline:\(baseline.baseline.name):\(baseline.baseline.version):sha256:\(baseline.digest)"
         let governsFirmware = baseline.baseline.pcrs.contains { $0 < 8 }
         let governsImage = baseline.baseline.pcrs.contains { $0 >= 8 }

@@ -1,0 +1,68 @@
+import AttestCore
+import Foundation
+import JWTKit
+
+extension EARClaims {
+    /// The claims as JSON, in the order their `Codable` conformance writes them (submods sorted by
+    /// name); `EARJSONBytesTests` decodes it back to the same value.
+    func jsonBytes() -> [UInt8] {
+        var w = JSONBytes(capacity: 768)
+        var o = w.beginObject()
+        w.member("eat_profile", profile, in: &o)
+        w.member("iat", issuedAt, in: &o)
+        w.member("exp", expiresAt, in: &o)
+        w.member("eat_nonce", nonce, in: &o)
+        w.key("ear_verifier_id", in: &o)
+        var vo = w.beginObject()
+        w.member("build", verifierID.build, in: &vo)
+        w.member("developer", verifierID.developer, in: &vo)
+        w.end(vo)
+        w.key("submods", in: &o)
+        var so = w.beginObject()
+        for name in submods.keys.sorted() {
+            let s = submods[name]!
+            w.key(name, in: &so)
+            var mo = w.beginObject()
+            w.member("ear_status", s.status.rawValue, in: &mo)
+            if let v = s.trustworthinessVector {
+                w.key("ear_trustworthiness_vector", in: &mo)
+                var to = w.beginObject()
+                w.member("instance-identity", v.instanceIdentity, in: &to)
+                w.member("configuration", v.configuration, in: &to)
+                w.member("executables", v.executables, in: &to)
+                w.member("file-system", v.fileSystem, in: &to)
+                w.member("hardware", v.hardware, in: &to)
+                w.member("runtime-opaque", v.runtimeOpaque, in: &to)
+                w.member("storage-opaque", v.storageOpaque, in: &to)
+                w.member("sourced-data", v.sourcedData, in: &to)
+                w.end(to)
+            }
+            if let ids = s.appraisalPolicyIDs {
+                w.key("ear_appraisal_policy_ids", in: &mo)
+                w.array(ids) { w, id in w.string(id) }
+            }
+            w.end(mo)
+        }
+        w.end(so)
+        w.member("aud", audience, in: &o)
+        w.member("hostattest_host_id", hostID, in: &o)
+        w.member("hostattest_attestation_id", attestationID, in: &o)
+        w.end(o)
+        return w.bytes
+    }
+}
+
+/// jwt-kit's JSON encoder for the issuer: EAR claims through ``EARClaims/jsonBytes()`` (the token's
+/// payload is written per admission), anything else (the JOSE header) through `JSONEncoder`.
+struct EARJSONEncoder: JWTJSONEncoder {
+    private let fallback: JSONEncoder = {
+        let e = JSONEncoder()
+        e.dateEncodingStrategy = .secondsSince1970
+        return e
+    }()
+
+    func encode<T: Encodable>(_ value: T) throws -> Data {
+        if let claims = value as? EARClaims { return Data(claims.jsonBytes()) }
+        return try fallback.encode(value)
+    }
+}

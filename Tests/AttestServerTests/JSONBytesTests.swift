@@ -1,0 +1,74 @@
+import AttestWire
+import Foundation
+import Testing
+@testable import AttestCore
+@testable import AttestServer
+
+/// The hot path's hand-written JSON: the verdict byte for byte as `JSONEncoder` writes it, the EAR
+/// claims back to the same value, and the flat attestation body parsed only in its plain form.
+@Suite struct JSONBytesTests {
+    static let awkward = ["", "plain", "quote \" and backslash \\", "slash / stays", "tab\tnew\nline\rcr", "bell \u{07} nul \u{00} esc \u{1B} del \u{7F}",
+                          "\u{08}\u{0C}\u{1F}", "ünïcödé ✓ 𝄞", "</script>", "\u{2028}\u{2029}"]
+
+    func verdict(_ s: String, token: String?, next: Bool, findings: Int) -> Verdict {
+        var v = Verdict(attestationId: "id-\(s)", hostId: s, status: token == nil ? .rejected : .admitted, at: "2026-11-30T10:00:00Z",
+                        findings: (0..<findings).map { WireFinding(code: "c\($0)\(s)", message: s, component: $0 % 2 == 0 ? s : nil) },
+                        notes: findings > 0 ? [s, "reboot"] : [], baseline: token == nil ? nil : "demo-host \(s)", token: token)
+        if next { v.nextChallenge = ChallengeResponse(nonce: "abc/+=\(s)", expiresAt: s) }
+        return v
+    }
+
+    @Test func verdictMatchesJSONEncoder() throws {
+        for s in Self.awkward {
+            for (token, next, findings) in [(nil, false, 0), ("eyJ.a.b", true, 0), (nil, true, 3), ("t", false, 1)] as [(String?, Bool, Int)] {
+                let v = verdict(s, token: token, next: next, findings: findings)
+                let expected = Array(try JSONCoding.encoder.encode(v))
+                #expect(v.jsonBytes() == expected, "\(String(decoding: v.jsonBytes(), as: UTF8.self)) vs \(String(decoding: expected, as: UTF8.self))")
+                #expect(try JSONDecoder().decode(Verdict.self, from: Data(v.jsonBytes())) == v)
+            }
+        }
+    }
+
+    @Test func earClaimsRoundTrip() throws {
+        for s in Self.awkward {
+            let c = EARClaims(issuedAt: -5, expiresAt: Int64.max, nonce: s, verifierID: .init(build: s, developer: "d\"ev"),
+                              submods: ["platform": .init(status: .affirming, trustworthinessVector: .init(instanceIdentity: 2, configuration: -128, hardware: 2),
+                                                          appraisalPolicyIDs: [s, "p"]),
+                                        "image": .init(status: .none, trustworthinessVector: nil, appraisalPolicyIDs: nil),
+                                        s: .init(status: .contraindicated, trustworthinessVector: .init(executables: 96, fileSystem: 1, runtimeOpaque: 0,
+                                                                                                        storageOpaque: 3, sourcedData: 127), appraisalPolicyIDs: [])],
+                              audience: s.isEmpty ? nil : s, hostID: s, attestationID: "a")
+            #expect(try JSONDecoder().decode(EARClaims.self, from: Data(c.jsonBytes())) == c)
+            #expect(try JSONDecoder().decode(EARClaims.self, from: try EARJSONEncoder().encode(c)) == c)
+        }
+    }
+
+    static let keys: [StaticString] = ["nonce", "quote", "signature", "pcrs", "eventLog"]
+
+    func parse(_ text: String) -> [String]? {
+        Array(text.utf8).withUnsafeBytes { FlatStringObject.parse($0, keys: Self.keys) }
+    }
+
+    @Test func flatObjectPlainForm() {
+        #expect(parse(#"{"nonce":"n","quote":"q","signature":"s","pcrs":"p","eventLog":"e/+="}"#) == ["n", "q", "s", "p", "e/+="])
+        #expect(parse(" \n{ \"eventLog\" : \"\" ,\t\"pcrs\":\"p\",\"signature\":\"s\",\"quote\":\"q\",\"nonce\":\"n\"}\r\n") == ["n", "q", "s", "p", ""])
+    }
+
+    /// Every form the fast path does not handle goes to JSONDecoder (nil here), never a guess.
+    @Test func flatObjectRefusesAnythingElse() {
+        let refused = [
+            "", "{}", "[]", "null", #"{"nonce":"n"}"#,
+            #"{"nonce":"n","quote":"q","signature":"s","pcrs":"p","eventLog":"e"} x"#,             // trailing data
+            #"{"nonce":"n","quote":"q","signature":"s","pcrs":"p","eventLog":"e","x":"y"}"#,        // unknown key (JSONDecoder ignores it)
+            #"{"nonce":"n","nonce":"q","signature":"s","pcrs":"p","eventLog":"e"}"#,                // repeated key
+            #"{"nonce":"n\/","quote":"q","signature":"s","pcrs":"p","eventLog":"e"}"#,              // an escape
+            #"{"nonce":1,"quote":"q","signature":"s","pcrs":"p","eventLog":"e"}"#,                  // a number
+            #"{"nonce":"ü","quote":"q","signature":"s","pcrs":"p","eventLog":"e"}"#,                // non-ASCII
+            "{\"nonce\":\"a\u{01}\",\"quote\":\"q\",\"signature\":\"s\",\"pcrs\":\"p\",\"eventLog\":\"e\"}", // a control character
+            #"{"nonce":"n","quote":"q","signature":"s","pcrs":"p","eventLog":"e""#,                 // unterminated
+            #"{"nonce":"n","quote":"q","signature":"s","pcrs":"p","eventLog":"e,}"#,
+            #"{"nonce":"n" "quote":"q","signature":"s","pcrs":"p","eventLog":"e"}"#,                // no comma
+        ]
+        for r in refused { #expect(parse(r) == nil, "\(r)") }
+    }
+}
