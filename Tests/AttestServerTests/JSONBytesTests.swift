@@ -1,5 +1,6 @@
 import AttestWire
 import Foundation
+import JWTKit
 import Testing
 @testable import AttestCore
 @testable import AttestServer
@@ -70,5 +71,28 @@ import Testing
             #"{"nonce":"n" "quote":"q","signature":"s","pcrs":"p","eventLog":"e"}"#,                // no comma
         ]
         for r in refused { #expect(parse(r) == nil, "\(r)") }
+    }
+}
+
+@Suite struct TokenEncodingTests {
+    @Test func base64URLMatchesTheReference() {
+        for n in 0..<70 {
+            let data = Data((0..<n).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 250) })
+            let reference = data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+            #expect(data.base64URLEncoded() == reference)
+        }
+    }
+
+    /// The header cache gives each distinct header its own JSON (never another key's `kid`).
+    @Test func headersAreEncodedPerHeader() throws {
+        let encoder = EARJSONEncoder()
+        for round in 0..<3 {
+            for kid in ["a", "b", "c"] {
+                let header: JWTHeader = ["alg": .string("ES256"), "kid": .string(kid), "typ": .string("JWT")]
+                let decoded = try JSONDecoder().decode([String: String].self, from: try encoder.encode(header))
+                #expect(decoded == ["alg": "ES256", "kid": kid, "typ": "JWT"], "round \(round)")
+            }
+        }
     }
 }

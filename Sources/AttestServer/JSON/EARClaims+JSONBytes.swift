@@ -53,16 +53,29 @@ extension EARClaims {
 }
 
 /// jwt-kit's JSON encoder for the issuer: EAR claims through ``EARClaims/jsonBytes()`` (the token's
-/// payload is written per admission), anything else (the JOSE header) through `JSONEncoder`.
-struct EARJSONEncoder: JWTJSONEncoder {
+/// payload is written per admission); the JOSE header (the same `alg`, `kid` and `typ` for every
+/// token of a key) through `JSONEncoder` once per distinct header; anything else through `JSONEncoder`.
+final class EARJSONEncoder: JWTJSONEncoder, @unchecked Sendable {
     private let fallback: JSONEncoder = {
         let e = JSONEncoder()
         e.dateEncodingStrategy = .secondsSince1970
         return e
     }()
+    private let lock = NSLock()
+    /// Encoded headers by their fields; a handful (one per signing key), cleared if it ever grows.
+    private var headers: [[String: JWTHeaderField]: Data] = [:]
 
     func encode<T: Encodable>(_ value: T) throws -> Data {
         if let claims = value as? EARClaims { return Data(claims.jsonBytes()) }
+        if let header = value as? JWTHeader {
+            if let cached = lock.withLock({ headers[header.fields] }) { return cached }
+            let data = try fallback.encode(header)
+            lock.withLock {
+                if headers.count >= 16 { headers.removeAll() }
+                headers[header.fields] = data
+            }
+            return data
+        }
         return try fallback.encode(value)
     }
 }

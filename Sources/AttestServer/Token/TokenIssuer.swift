@@ -121,9 +121,14 @@ public actor TokenIssuer {
 }
 
 extension Data {
-    /// Base64url without padding (RFC 7515, 2).
+    /// Base64url without padding (RFC 7515, 2): standard base64 with `+/` mapped to `-_` and the
+    /// padding dropped, byte by byte (no string searches: this runs for every token).
     func base64URLEncoded() -> String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        var b = Array(base64EncodedString().utf8)
+        while b.last == UInt8(ascii: "=") { b.removeLast() }
+        for i in b.indices {
+            if b[i] == UInt8(ascii: "+") { b[i] = UInt8(ascii: "-") } else if b[i] == UInt8(ascii: "/") { b[i] = UInt8(ascii: "_") }
+        }
+        return String(decoding: b, as: UTF8.self)
     }
 }
