@@ -96,3 +96,17 @@ import Testing
         }
     }
 }
+
+extension TokenEncodingTests {
+    /// The issuer's tokens carry the hand-written claims JSON (the fast path is the one in use).
+    @Test func issuerSignsTheHandWrittenClaims() async throws {
+        let issuer = TokenIssuer(store: MemoryStore(), lifetime: 300, audience: "fabric")
+        let claims = EARClaims(issuedAt: 1, expiresAt: 301, nonce: "bm9uY2U", verifierID: .init(build: "t", developer: "t"),
+                               submods: ["image": .init(status: .affirming, trustworthinessVector: .init(executables: 2), appraisalPolicyIDs: ["hostattest:baseline:a/b"])],
+                               audience: "fabric", hostID: "h", attestationID: "a")
+        let token = try await issuer.sign(claims)
+        let parts = token.split(separator: ".").map(String.init)
+        #expect(parts.count == 3)
+        #expect(parts[1] == Data(claims.jsonBytes()).base64URLEncoded())
+    }
+}

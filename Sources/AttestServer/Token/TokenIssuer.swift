@@ -82,8 +82,9 @@ public actor TokenIssuer {
 
     private func loadActiveKey() async throws -> (kid: String, keys: JWTKeyCollection) {
         let record = try await activeKey()
-        let keys = JWTKeyCollection(defaultJWTSerializer: DefaultJWTSerializer(jsonEncoder: EARJSONEncoder()))
-        await keys.add(ecdsa: try ES256PrivateKey(pem: record.privateKeyPEM), kid: JWKIdentifier(string: record.kid))
+        let keys = JWTKeyCollection()
+        await keys.add(ecdsa: try ES256PrivateKey(pem: record.privateKeyPEM), kid: JWKIdentifier(string: record.kid),
+                       serializer: DefaultJWTSerializer(jsonEncoder: EARJSONEncoder()))
         return (record.kid, keys)
     }
 
