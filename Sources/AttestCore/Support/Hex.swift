@@ -1,6 +1,18 @@
 import Foundation
 
 extension Sequence where Element == UInt8 {
+    /// Whether `text` is exactly ``hex`` of these bytes (lowercase, no separators), without building it.
+    public func hexEquals(_ text: String) -> Bool {
+        let digits: StaticString = "0123456789abcdef"
+        var utf8 = text.utf8.makeIterator()
+        return digits.withUTF8Buffer { d in
+            for b in self {
+                guard utf8.next() == d[Int(b >> 4)], utf8.next() == d[Int(b & 0x0f)] else { return false }
+            }
+            return utf8.next() == nil
+        }
+    }
+
     /// Lower-case hexadecimal, no separators.
     public var hex: String {
         let digits: StaticString = "0123456789abcdef"
