@@ -41,14 +41,44 @@ import Testing
         }
     }
 
-    @Test func aRejectedVerdictAlsoCarriesOne() async throws {
+    /// A rejection whose quote verified under the host's AK (here: a VIB not in the baseline) carries
+    /// one, so the host can re-attest in one request once it is fixed.
+    @Test func aRejectedVerdictWithAVerifiedQuoteCarriesOne() async throws {
         let world = try World()
         try await withServer(world) { api, _ in
             let (id, tpm) = try await setUp(api, world)
-            let bad = try await api.attest(id, tpm: tpm, nonce: try await api.challenge(id), signer: P256.Signing.PrivateKey())
-            #expect(bad.status == .rejected && codes(bad) == ["quote.signature-invalid"])
+            var tampered = BootLog()
+            tampered.vibs[1].version = "1.2.0-1"
+            let bad = try await api.attest(id, tpm: tpm, nonce: try await api.challenge(id), boot: tampered)
+            #expect(bad.status == .rejected && codes(bad).allSatisfy { $0.hasPrefix("appraisal.") })
             let good = try await api.attest(id, tpm: tpm, nonce: try nonce(bad))
             #expect(good.status == .admitted)
+        }
+    }
+
+    /// Only the holder of the host's TPM gets or replaces a next challenge: a forged quote, a request
+    /// with a nonce that is not valid, and a replayed request get none, and the host's current one
+    /// still admits it afterwards (nobody can void it by posting on the host's behalf).
+    @Test func forgedGarbageOrReplayedRequestsNeitherGetNorVoidOne() async throws {
+        let world = try World()
+        try await withServer(world) { api, _ in
+            let (id, tpm) = try await setUp(api, world)
+            let first = try await api.attest(id, tpm: tpm, nonce: try await api.challenge(id))
+            #expect(first.status == .admitted)
+            let held = try nonce(first)
+            // A forged signature over a fresh /challenge nonce (anyone can ask for one).
+            let forged = try await api.attest(id, tpm: tpm, nonce: try await api.challenge(id), signer: P256.Signing.PrivateKey())
+            #expect(forged.status == .rejected && codes(forged) == ["quote.signature-invalid"] && forged.nextChallenge == nil)
+            // A nonce never issued.
+            let unknown = try await api.attest(id, tpm: tpm, nonce: [UInt8](repeating: 9, count: 32))
+            #expect(unknown.status == .rejected && codes(unknown).contains("nonce.unknown") && unknown.nextChallenge == nil)
+            // The held challenge still admits; then a replay of that genuine, verified request.
+            let good = try await api.attest(id, tpm: tpm, nonce: held)
+            #expect(good.status == .admitted && good.nextChallenge != nil)
+            let replayed = try await api.attest(id, tpm: tpm, nonce: held)
+            #expect(replayed.status == .rejected && codes(replayed) == ["nonce.reused"] && replayed.nextChallenge == nil)
+            let again = try await api.attest(id, tpm: tpm, nonce: try nonce(good))
+            #expect(again.status == .admitted)
         }
     }
 

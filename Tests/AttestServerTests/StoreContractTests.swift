@@ -68,7 +68,9 @@ import TestSupport
         return a.nonce == b.nonce && a.hostId == b.hostId && a.used == b.used && abs(a.expiresAt.timeIntervalSince(b.expiresAt)) < 0.001
     }
 
-    /// The next challenge is written with the verdict, and not at all when the verdict's commit fails.
+    /// The next challenge is written with the verdict, into the host's row, and not at all when the
+    /// verdict's commit fails; it is single use like a nonce-table nonce, and the last one consumed
+    /// is remembered (`nonce.reused`).
     @Test(arguments: Kind.allCases) func theNextNonceIsIssuedInTheVerdictTransaction(_ kind: Kind) async throws {
         let (store, _) = try make(kind)
         let h = host()
@@ -76,20 +78,32 @@ import TestSupport
         let nonce = [UInt8](repeating: 4, count: 32)
         try await store.insertNonce(NonceRecord(nonce: nonce, hostId: h.id, expiresAt: Date().addingTimeInterval(60)), purgeBefore: Date())
         let next = NonceRecord(nonce: [UInt8](repeating: 5, count: 32), hostId: h.id, expiresAt: Date().addingTimeInterval(60))
-        try await store.commit(verdict: verdict(h.id), host: h, consumingNonce: nonce, issuing: next, purgeBefore: Date())
+        try await store.commit(verdict: verdict(h.id), host: h, consumingNonce: nonce, issuing: next)
         #expect(Self.same(try await store.nonce(next.nonce), next))
+        #expect(Self.same(try await store.host(id: h.id)?.nextChallenge, next))
         let other = NonceRecord(nonce: [UInt8](repeating: 6, count: 32), hostId: h.id, expiresAt: Date().addingTimeInterval(60))
         await #expect(throws: StoreError.nonceAlreadyUsed) {
-            try await store.commit(verdict: verdict(h.id), host: h, consumingNonce: nonce, issuing: other, purgeBefore: Date())
+            try await store.commit(verdict: verdict(h.id), host: h, consumingNonce: nonce, issuing: other)
         }
         #expect(try await store.nonce(other.nonce) == nil)
-        // Issuing purges expired nonces, as /challenge does.
-        let old = [UInt8](repeating: 7, count: 32)
-        try await store.insertNonce(NonceRecord(nonce: old, hostId: h.id, expiresAt: Date(timeIntervalSince1970: 10)), purgeBefore: Date(timeIntervalSince1970: 0))
+        #expect(Self.same(try await store.host(id: h.id)?.nextChallenge, next))
+        // Consuming the host's own next challenge: the new one replaces it, the old one is remembered.
         let third = NonceRecord(nonce: [UInt8](repeating: 8, count: 32), hostId: h.id, expiresAt: Date().addingTimeInterval(60))
-        try await store.commit(verdict: verdict(h.id), host: h, consumingNonce: next.nonce, issuing: third, purgeBefore: Date())
-        #expect(try await store.nonce(old) == nil)
-        #expect(Self.same(try await store.nonce(third.nonce), third))
+        try await store.commit(verdict: verdict(h.id), host: h, consumingNonce: next.nonce, issuing: third)
+        #expect(try await store.nonce(next.nonce) == nil)
+        let after = try #require(try await store.host(id: h.id))
+        #expect(Self.same(after.nextChallenge, third) && after.lastChallenge == next.nonce)
+        #expect(try await store.attestationContext(hostID: h.id, nonce: next.nonce).nonce?.used == true)
+        await #expect(throws: StoreError.nonceAlreadyUsed) {
+            try await store.commit(verdict: verdict(h.id), host: h, consumingNonce: next.nonce, issuing: other)
+        }
+        // A verdict that issues none (a quote that did not verify) leaves the current one alone.
+        try await store.commit(verdict: verdict(h.id), host: h, consumingNonce: nil, issuing: nil)
+        #expect(Self.same(try await store.host(id: h.id)?.nextChallenge, third))
+        // Another host presenting it finds it is not its own.
+        let g = host("other-host")
+        try await store.insertHost(g)
+        #expect(try await store.attestationContext(hostID: g.id, nonce: third.nonce).nonce?.hostId == h.id)
     }
 
     @Test(arguments: Kind.allCases) func expiredNoncesArePurged(_ kind: Kind) async throws {

@@ -19,7 +19,8 @@ public struct AttestationService: Sendable {
     ///
     /// Design: a nonce table (nonce, host, expiry, used) rather than a stateless MAC'd nonce: one
     /// small write per challenge, and single use is an `UPDATE … WHERE used = 0` in the verdict's
-    /// transaction. Expired rows are purged on each insert, so the table stays bounded.
+    /// transaction. Expired rows are purged on each insert, so the table stays bounded. A re-attesting
+    /// host skips this: its verdict's next challenge is kept in its own row (``HostRecord/nextChallenge``).
     public func challenge(hostID: String, now: Date) async throws -> ChallengeResponse {
         guard let host = try await store.host(id: hostID) else { throw APIError.unknownHost(hostID) }
         guard host.state != .pending else { throw APIError(409, .hostNotActivated, "host \(host.name) has not activated its AK yet") }
@@ -131,21 +132,24 @@ public struct AttestationService: Sendable {
         if host.state != .revoked { host.state = admitted ? .admitted : .rejected }
         host.lastAttestationAt = now
         host.lastVerdict = verdict
-        // The next challenge rides in the verdict's own transaction (no extra write); only for a host
-        // that may attest again. It is added to the answer, never to the audit trail.
-        var next = host.state == .revoked ? nil : newNonce(hostID: host.id, now: now)
-        let purge = now.addingTimeInterval(-config.nonceLifetime)
+        // The next challenge rides in the verdict's own transaction, in the host's row (no extra
+        // write). It is issued only to the holder of the host's TPM: for a quote that verified under
+        // the host's AK over a valid, unused nonce of this host (a forged, garbage or replayed request
+        // gets none, so it cannot void the host's current one), and only for a host that may attest
+        // again. It is added to the answer, never to the audit trail.
+        var next = host.state == .revoked || consume == nil || verifiedQuote == nil ? nil : newNonce(hostID: host.id, now: now)
         // The commit re-reads the host in its transaction. What changed since the read above makes
         // the verdict a rejection, committed again over the current record (each retry resolves
         // one concurrent change; an admin changing the host over and over gets a 409).
         for attempt in 1... {
             do {
-                try await store.commit(verdict: verdict, host: host, consumingNonce: consume, issuing: next, purgeBefore: purge)
+                try await store.commit(verdict: verdict, host: host, consumingNonce: consume, issuing: next)
                 break
             } catch StoreError.nonceAlreadyUsed {
                 // Another attestation consumed the nonce between the check and the commit.
                 Self.reject(&verdict, .nonceReused, "the nonce was used by a concurrent attestation", component: "nonce")
                 consume = nil
+                next = nil
             } catch StoreError.notFound {
                 // Deleted by an admin meanwhile: nothing is written, nothing admitted.
                 throw APIError.unknownHost(hostID)
@@ -153,6 +157,7 @@ public struct AttestationService: Sendable {
                 if host.identityChanged(in: current) {
                     Self.reject(&verdict, .hostChanged, "an admin changed host \(current.name) (group, AK or enrollment) while this attestation was verified",
                                 component: "host \(current.name)")
+                    next = nil
                 }
                 if current.state == .revoked {
                     Self.reject(&verdict, .hostRevoked, "host \(current.name) is revoked by an admin", component: "host \(current.name)")

@@ -23,10 +23,14 @@ public protocol AttestationStore: Sendable {
     func revokeHost(id: String) async throws -> HostRecord?
     func assignGroup(id: String, group: String) async throws -> HostRecord?
 
-    /// Stores an issued nonce and drops nonces that expired before `purgeBefore` (bounded table).
+    /// Stores a `/challenge` nonce in the nonce table and drops nonces that expired before
+    /// `purgeBefore` (bounded table).
     func insertNonce(_ nonce: NonceRecord, purgeBefore: Date) async throws
+    /// A nonce: from the nonce table, or a host's current next challenge (`chained`).
     func nonce(_ value: [UInt8]) async throws -> NonceRecord?
-    /// An attestation's reads, at once: the host (its `lastVerdict` may be left nil) and the nonce.
+    /// An attestation's reads, at once: the host (its `lastVerdict` may be left nil) and the nonce. The
+    /// host's own next challenge needs no second read: it is in the host's row; so is the last one it
+    /// consumed, returned as `used`.
     func attestationContext(hostID: String, nonce: [UInt8]) async throws -> (host: HostRecord?, nonce: NonceRecord?)
 
     /// In one transaction: re-reads the host and refuses a verdict computed on a stale record
@@ -35,9 +39,11 @@ public protocol AttestationStore: Sendable {
     /// given; throws ``StoreError/nonceAlreadyUsed`` if it was used, and then writes nothing); appends
     /// `verdict` to the audit trail; writes only the attestation's fields of `host` over the current
     /// row (``HostRecord/committed(over:verdict:)``: a revoked host stays revoked, the counters only
-    /// go forward); and inserts `next` (the host's next challenge, when given) after dropping nonces
-    /// that expired before `purgeBefore`, as ``insertNonce(_:purgeBefore:)`` does.
-    func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?, purgeBefore: Date) async throws
+    /// go forward). The nonce consumed is the host's current next challenge when it equals it (then
+    /// kept as `lastChallenge`), else a nonce-table nonce. `next`, when given, becomes the host's next
+    /// challenge (in its row: no nonce-table write); without it the host keeps its current one, unless
+    /// that was just consumed.
+    func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?) async throws
     /// The audit trail of a host, oldest first.
     func attestations(hostID: String) async throws -> [Verdict]
 
@@ -64,11 +70,13 @@ extension AttestationStore {
 
     /// Two reads; a store that can do both in one round trip overrides it.
     public func attestationContext(hostID: String, nonce: [UInt8]) async throws -> (host: HostRecord?, nonce: NonceRecord?) {
-        (try await host(id: hostID), try await self.nonce(nonce))
+        let host = try await host(id: hostID)
+        if let own = host?.ownNonce(nonce) { return (host, own) }
+        return (host, try await self.nonce(nonce))
     }
 
-    /// ``commit(verdict:host:consumingNonce:issuing:purgeBefore:)`` without a next challenge.
+    /// ``commit(verdict:host:consumingNonce:issuing:)`` without a next challenge.
     public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?) async throws {
-        try await commit(verdict: verdict, host: host, consumingNonce: nonce, issuing: nil, purgeBefore: .distantPast)
+        try await commit(verdict: verdict, host: host, consumingNonce: nonce, issuing: nil)
     }
 }

@@ -35,6 +35,24 @@ extension HostRecord {
         return row
     }
 
+    /// `nonce` when it is this host's own: its current next challenge, or the last one it consumed
+    /// (returned as used, for `nonce.reused`); nil otherwise (look in the nonce table).
+    public func ownNonce(_ nonce: [UInt8]) -> NonceRecord? {
+        if let next = nextChallenge, next.nonce == nonce { return next }
+        if let last = lastChallenge, last == nonce { return NonceRecord(nonce: nonce, hostId: id, expiresAt: .distantFuture, used: true, chained: true) }
+        return nil
+    }
+
+    /// The host's challenge fields after a commit that consumed `nonce` and issues `next` (both optional):
+    /// a consumed next challenge becomes the last one; `next` replaces the current one; without `next`
+    /// the current one stays unless it was consumed. Whether `nonce` was the host's own is the result.
+    public mutating func settleChallenges(current: HostRecord, consuming nonce: [UInt8]?, issuing next: NonceRecord?) -> Bool {
+        let chained = nonce != nil && current.nextChallenge?.nonce == nonce
+        lastChallenge = chained ? nonce : current.lastChallenge
+        nextChallenge = next.map { var n = $0; n.chained = true; n.used = false; return n } ?? (chained ? nil : current.nextChallenge)
+        return chained
+    }
+
     /// (resetCount, restartCount, has clock, clock): TPM time order, nil before any verified quote.
     var counterKey: (UInt32, Int64, Int, UInt64)? {
         guard let reset = lastResetCount else { return nil }

@@ -41,19 +41,22 @@ public actor MemoryStore: AttestationStore {
         nonces = nonces.filter { $0.value.expiresAt >= purgeBefore }
         nonces[nonce.nonce] = nonce
     }
-    public func nonce(_ value: [UInt8]) -> NonceRecord? { nonces[value] }
+    public func nonce(_ value: [UInt8]) -> NonceRecord? {
+        nonces[value] ?? hostsByID.values.lazy.compactMap(\.nextChallenge).first { $0.nonce == value }
+    }
 
-    public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?, purgeBefore: Date) throws {
+    public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?) throws {
         guard let current = hostsByID[host.id] else { throw StoreError.notFound }
         if host.commitConflict(current: current, verdict: verdict) { throw StoreError.hostChanged(current: current) }
-        if let nonce {
+        var row = host.committed(over: current, verdict: verdict)
+        let chained = row.settleChallenges(current: current, consuming: nonce, issuing: next)
+        if let nonce, !chained {
             guard var n = nonces[nonce], !n.used else { throw StoreError.nonceAlreadyUsed }
             n.used = true
             nonces[nonce] = n
         }
         audit.append(verdict)
-        hostsByID[host.id] = host.committed(over: current, verdict: verdict)
-        if let next { insertNonce(next, purgeBefore: purgeBefore) }
+        hostsByID[host.id] = row
     }
     public func attestations(hostID: String) -> [Verdict] { audit.filter { $0.hostId == hostID } }
 

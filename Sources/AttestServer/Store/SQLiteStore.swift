@@ -63,6 +63,16 @@ public final class SQLiteStore: AttestationStore {
                 CREATE TRIGGER enrollment_audit_no_delete BEFORE DELETE ON enrollment_audit BEGIN SELECT RAISE(ABORT, 'the enrollment audit is append-only'); END;
                 """)
         }
+        m.registerMigration("v3-chained-challenge") { db in
+            // The verdict's next challenge lives in its host's row (no nonce-table insert, purge and
+            // update per attestation); the unique index finds another host's one (`nonce.other-host`).
+            try db.execute(sql: """
+                ALTER TABLE hosts ADD COLUMN nextNonce BLOB;
+                ALTER TABLE hosts ADD COLUMN nextNonceExpiresAt DOUBLE;
+                ALTER TABLE hosts ADD COLUMN lastNonce BLOB;
+                CREATE UNIQUE INDEX hosts_next_nonce ON hosts(nextNonce) WHERE nextNonce IS NOT NULL;
+                """)
+        }
         return m
     }
 
@@ -78,7 +88,7 @@ public final class SQLiteStore: AttestationStore {
     /// Every column of `hosts` but `lastVerdict` (``host(_:)`` then leaves it nil).
     private static let hostColumnsButVerdict = """
         id, name, grp, state, ekPublic, ekFingerprint, ekBasis, akPublic, akName, secretHash, enrolledAt,
-        lastAttestationAt, lastResetCount, lastRestartCount, lastClock
+        lastAttestationAt, lastResetCount, lastRestartCount, lastClock, nextNonce, nextNonceExpiresAt, lastNonce
         """
 
     /// A `hosts` row, by position (GRDB's by-name lookup lowercases every name: a measurable cost on
@@ -93,7 +103,11 @@ public final class SQLiteStore: AttestationStore {
         h.lastResetCount = (row[12] as Int64?).map { UInt32(truncatingIfNeeded: $0) }
         h.lastRestartCount = (row[13] as Int64?).map { UInt32(truncatingIfNeeded: $0) }
         h.lastClock = (row[14] as Int64?).map { UInt64(bitPattern: $0) }
-        h.lastVerdict = row.count > 15 ? (row[15] as String?).flatMap { try? decoder.decode(Verdict.self, from: Data($0.utf8)) } : nil
+        if let nonce = row[15] as Data?, let expires = row[16] as Double? {
+            h.nextChallenge = NonceRecord(nonce: Array(nonce), hostId: h.id, expiresAt: Date(timeIntervalSince1970: expires), chained: true)
+        }
+        h.lastChallenge = (row[17] as Data?).map(Array.init)
+        h.lastVerdict = row.count > 18 ? (row[18] as String?).flatMap { try? decoder.decode(Verdict.self, from: Data($0.utf8)) } : nil
         return h
     }
 
@@ -199,9 +213,13 @@ public final class SQLiteStore: AttestationStore {
         try await pool.read { db in try Self.nonce(value, in: db) }
     }
 
+    /// A nonce-table nonce, else a host's current next challenge.
     private static func nonce(_ value: [UInt8], in db: Database) throws -> NonceRecord? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT nonce, hostId, expiresAt, used FROM nonces WHERE nonce = ?"), arguments: [Data(value)]).map {
+        if let n = try Row.fetchOne(try db.cachedStatement(sql: "SELECT nonce, hostId, expiresAt, used FROM nonces WHERE nonce = ?"), arguments: [Data(value)]).map({
             NonceRecord(nonce: Array($0[0] as Data), hostId: $0[1], expiresAt: Date(timeIntervalSince1970: $0[2]), used: ($0[3] as Int) != 0)
+        }) { return n }
+        return try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, nextNonceExpiresAt FROM hosts WHERE nextNonce = ?"), arguments: [Data(value)]).map {
+            NonceRecord(nonce: value, hostId: $0[0], expiresAt: Date(timeIntervalSince1970: $0[1]), chained: true)
         }
     }
 
@@ -210,32 +228,40 @@ public final class SQLiteStore: AttestationStore {
         try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(hostColumnsButVerdict) FROM hosts WHERE id = ?"), arguments: [id]).map(host)
     }
 
-    /// One read transaction for both (one pool hop), the host without its last verdict.
+    /// One read transaction (one pool hop): the host without its last verdict, and the nonce, which
+    /// for a host using its own next challenge is in that row already.
     public func attestationContext(hostID: String, nonce: [UInt8]) async throws -> (host: HostRecord?, nonce: NonceRecord?) {
-        try await pool.read { db in (try Self.hostButVerdict(id: hostID, in: db), try Self.nonce(nonce, in: db)) }
+        try await pool.read { db in
+            let host = try Self.hostButVerdict(id: hostID, in: db)
+            if let own = host?.ownNonce(nonce) { return (host, own) }
+            return (host, try Self.nonce(nonce, in: db))
+        }
     }
 
-    public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?, purgeBefore: Date) async throws {
+    public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?) async throws {
         let json = Self.verdictJSON(verdict) ?? "{}"
         try await batcher.commit { db in
             // The host as it is now, inside the write transaction (an admin's revoke, group change or
             // delete may have landed while the quote was verified); its last verdict is not decoded.
             guard let current = try Self.hostButVerdict(id: host.id, in: db) else { throw StoreError.notFound }
             if host.commitConflict(current: current, verdict: verdict) { throw StoreError.hostChanged(current: current) }
-            if let nonce {
+            var row = host.committed(over: current, verdict: verdict)
+            let chained = row.settleChallenges(current: current, consuming: nonce, issuing: next)
+            if let nonce, !chained {
                 try db.cachedStatement(sql: "UPDATE nonces SET used = 1 WHERE nonce = ? AND used = 0").execute(arguments: [Data(nonce)])
                 if db.changesCount != 1 { throw StoreError.nonceAlreadyUsed }
             }
             try db.cachedStatement(sql: "INSERT INTO audit (id, hostId, at, status, verdict) VALUES (?, ?, ?, ?, ?)")
                 .execute(arguments: [verdict.attestationId, verdict.hostId, verdict.at, verdict.status.rawValue, json])
-            let row = host.committed(over: current, verdict: verdict)
             try db.cachedStatement(sql: """
-                UPDATE hosts SET state = ?, lastAttestationAt = ?, lastResetCount = ?, lastRestartCount = ?, lastClock = ?, lastVerdict = ?
+                UPDATE hosts SET state = ?, lastAttestationAt = ?, lastResetCount = ?, lastRestartCount = ?, lastClock = ?, lastVerdict = ?,
+                    nextNonce = ?, nextNonceExpiresAt = ?, lastNonce = ?
                 WHERE id = ?
                 """).execute(arguments: [row.state.rawValue, row.lastAttestationAt?.timeIntervalSince1970, row.lastResetCount.map { Int64($0) },
                                    row.lastRestartCount.map { Int64($0) }, row.lastClock.map { Int64(bitPattern: $0) },
-                                   row.lastVerdict == verdict ? json : Self.verdictJSON(row.lastVerdict), row.id])
-            if let next { try Self.insert(next, purgeBefore: purgeBefore, in: db) }
+                                   row.lastVerdict == verdict ? json : Self.verdictJSON(row.lastVerdict),
+                                   row.nextChallenge.map { Data($0.nonce) }, row.nextChallenge?.expiresAt.timeIntervalSince1970,
+                                   row.lastChallenge.map { Data($0) }, row.id])
         }
     }
 

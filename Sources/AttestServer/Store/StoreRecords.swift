@@ -23,6 +23,12 @@ public struct HostRecord: Sendable, Hashable {
     public var lastRestartCount: UInt32?
     public var lastClock: UInt64?
     public var lastVerdict: Verdict?
+    /// The challenge carried by the host's last verdict (``Verdict/nextChallenge``), kept in the host's own
+    /// row: single use, expiring, replaced only by a verdict whose quote verified under this host's AK
+    /// (so nobody without the host's TPM can void it). `/challenge` nonces live in the nonce table.
+    public var nextChallenge: NonceRecord?
+    /// The last verdict-chained challenge consumed (for `nonce.reused`).
+    public var lastChallenge: [UInt8]?
 
     public init(id: String, name: String, group: String, state: HostState, ekPublic: [UInt8], ekFingerprint: String, ekBasis: String,
                 akPublic: [UInt8], akName: String, secretHash: [UInt8]?, enrolledAt: Date) {
@@ -38,8 +44,11 @@ public struct NonceRecord: Sendable, Hashable {
     public var hostId: String
     public var expiresAt: Date
     public var used: Bool
-    public init(nonce: [UInt8], hostId: String, expiresAt: Date, used: Bool = false) {
-        self.nonce = nonce; self.hostId = hostId; self.expiresAt = expiresAt; self.used = used
+    /// A verdict's next challenge, kept in its host's row (``HostRecord/nextChallenge``), rather than a
+    /// `/challenge` nonce in the nonce table.
+    public var chained: Bool
+    public init(nonce: [UInt8], hostId: String, expiresAt: Date, used: Bool = false, chained: Bool = false) {
+        self.nonce = nonce; self.hostId = hostId; self.expiresAt = expiresAt; self.used = used; self.chained = chained
     }
 }
 
