@@ -72,6 +72,43 @@ import Testing
         ]
         for r in refused { #expect(parse(r) == nil, "\(r)") }
     }
+
+    /// The word-at-a-time scan against a byte-by-byte reference: every byte value in every lane.
+    @Test func specialByteWordTestIsExact() {
+        func reference(_ w: UInt64) -> Bool {
+            (0..<8).contains { lane in
+                let b = UInt8(truncatingIfNeeded: w >> (8 * lane))
+                return b < 0x20 || b >= 0x7F || b == 0x22 || b == 0x5C
+            }
+        }
+        let plain: UInt64 = 0x4141_4141_4141_4141
+        for lane in 0..<8 {
+            for b in 0...255 {
+                let w = plain & ~(0xFF << (8 * UInt64(lane))) | (UInt64(b) << (8 * UInt64(lane)))
+                #expect(FlatStringObject.hasSpecialByte(w) == reference(w), "byte \(b) in lane \(lane)")
+            }
+        }
+        var x: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<20_000 {
+            x ^= x << 13; x ^= x >> 7; x ^= x << 17
+            #expect(FlatStringObject.hasSpecialByte(x) == reference(x))
+        }
+    }
+
+    /// Long values (the scan's word path): a special byte at any offset sends the body to JSONDecoder.
+    @Test func longValuesAreScannedExactly() {
+        let base = String(repeating: "ABCDwxyz0123+/==", count: 5)
+        #expect(parse(#"{"nonce":"n","quote":"q","signature":"s","pcrs":"p","eventLog":"\#(base)"}"#)?[4] == base)
+        // An escape (backslash n, or an escaped quote), control characters, DEL, non-ASCII.
+        for special in ["\\n", "\\\"", "\u{01}", "\u{1F}", "\u{7F}", "é"] {
+            for offset in 0..<24 {
+                var chars = Array(base)
+                chars.insert(contentsOf: special, at: offset)
+                let body = #"{"nonce":"n","quote":"q","signature":"s","pcrs":"p","eventLog":""# + String(chars) + #""}"#
+                #expect(parse(body) == nil, "special \(special) at \(offset)")
+            }
+        }
+    }
 }
 
 @Suite struct TokenEncodingTests {

@@ -6,6 +6,17 @@
 /// it with its own error: the fast path never accepts what `JSONDecoder` would refuse, and for what
 /// it accepts it gives the same strings.
 enum FlatStringObject {
+    /// Whether any byte of `w` is below 0x20, at or above 0x7F, `"` or `\` (the classic "has a zero
+    /// byte" and "has a byte less than n" word tests; exact, no false negatives).
+    static func hasSpecialByte(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        let below20 = (w &- ones &* 0x20) & ~w & highs != 0
+        let nonASCIIorDEL = (w | (w &+ ones)) & highs != 0   // a byte >= 0x80, or 0x7F (which +1 carries into 0x80)
+        return below20 || nonASCIIorDEL || hasZero(w ^ (ones &* 0x22)) || hasZero(w ^ (ones &* 0x5C))
+    }
+
     static func parse(_ bytes: UnsafeRawBufferPointer, keys: [StaticString]) -> [String]? {
         var values = [String?](repeating: nil, count: keys.count)
         var i = 0
@@ -16,6 +27,13 @@ enum FlatStringObject {
             guard i < n, bytes[i] == UInt8(ascii: "\"") else { return nil }
             let start = i + 1
             var j = start
+            // Eight bytes at a time while none is special (a quote, a backslash, a control character
+            // or non-ASCII: SWAR tests on the word), then byte by byte to find which one it is.
+            while j + 8 <= n {
+                let w = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: j, as: UInt64.self))
+                if Self.hasSpecialByte(w) { break }
+                j += 8
+            }
             while j < n {
                 let c = bytes[j]
                 if c == UInt8(ascii: "\"") { break }
