@@ -9,6 +9,7 @@ import Testing
             let hex = bytes.hex
             #expect(bytes.hexEquals(hex))
             #expect(bytes[...].hexEquals(hex))
+            #expect(bytes.lazy.map { $0 }.hexEquals(hex) && !bytes.lazy.map { $0 }.hexEquals(hex + "00"), "a sequence without contiguous storage")
             #expect(!bytes.hexEquals(hex + "0"))
             #expect(!bytes.hexEquals(hex + " "))
             if n > 0 {

@@ -4,16 +4,24 @@ extension Sequence where Element == UInt8 {
     /// Whether `text` is exactly ``hex`` of these bytes (lowercase, no separators), without building it.
     public func hexEquals(_ text: String) -> Bool {
         let digits: StaticString = "0123456789abcdef"
-        var utf8 = text.utf8.makeIterator()
-        return digits.withUTF8Buffer { d in
-            for b in self {
-                guard utf8.next() == d[Int(b >> 4)], utf8.next() == d[Int(b & 0x0f)] else { return false }
+        var text = text
+        return text.withUTF8 { t in
+            digits.withUTF8Buffer { d in
+                let compare = { (bytes: UnsafeBufferPointer<UInt8>) -> Bool in
+                    guard t.count == 2 * bytes.count else { return false }
+                    var i = 0
+                    for b in bytes {
+                        guard t[i] == d[Int(b >> 4)], t[i + 1] == d[Int(b & 0x0f)] else { return false }
+                        i += 2
+                    }
+                    return true
+                }
+                if let fast = withContiguousStorageIfAvailable(compare) { return fast }
+                return Array(self).withUnsafeBufferPointer(compare)
             }
-            return utf8.next() == nil
         }
     }
 
-    /// Lower-case hexadecimal, no separators.
     public var hex: String {
         let digits: StaticString = "0123456789abcdef"
         // Contiguous bytes (arrays, slices, Data) are written straight into the string's storage.
