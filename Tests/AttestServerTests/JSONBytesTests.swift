@@ -147,3 +147,19 @@ extension TokenEncodingTests {
         #expect(parts[1] == Data(claims.jsonBytes()).base64URLEncoded())
     }
 }
+
+/// Attestation ids: version-4 UUIDs in lowercase, from getrandom.
+@Suite struct RandomUUIDTests {
+    @Test func versionFourLowercaseAndDistinct() {
+        var seen = Set<String>()
+        for _ in 0..<2_000 {
+            let id = RandomUUID.v4()
+            let chars = Array(id)
+            #expect(id.count == 36 && id == id.lowercased() && UUID(uuidString: id) != nil)
+            #expect(chars[8] == "-" && chars[13] == "-" && chars[18] == "-" && chars[23] == "-")
+            #expect(chars[14] == "4" && "89ab".contains(chars[19]))
+            seen.insert(id)
+        }
+        #expect(seen.count == 2_000)
+    }
+}

@@ -120,7 +120,7 @@ public struct AttestationService: Sendable {
         if let appraisal, !appraisal.isAdmitted { findings += appraisal.failures }
 
         let admitted = findings.isEmpty && appraisal?.isAdmitted == true
-        let attestationID = UUID().uuidString.lowercased()
+        let attestationID = RandomUUID.v4()
         var token: String? = nil
         if admitted, let matched = appraisal?.matched {
             token = try await tokens.sign(tokens.claims(hostID: host.id, attestationID: attestationID, nonce: evidence.nonce,
