@@ -36,8 +36,11 @@ import Testing
             #expect(again.status == .rejected && codes(again) == ["nonce.reused"] && again.token == nil)
             let audit = try await api.audit(id)
             #expect(audit.count == 3 && audit.allSatisfy { $0.nextChallenge == nil })
+            // Nor is the token (a bearer credential): the store never holds one.
+            #expect(first.token != nil && second.token != nil && audit.allSatisfy { $0.token == nil })
+            #expect(audit.map(\.status) == [.admitted, .admitted, .rejected] && audit[0].attestationId == first.attestationId)
             let host = try api.decode(HostView.self, try await api.send(.get, "/v1/hosts/\(id)", admin: true))
-            #expect(host.lastVerdict?.nextChallenge == nil)
+            #expect(host.lastVerdict?.nextChallenge == nil && host.lastVerdict?.token == nil)
         }
     }
 

@@ -131,7 +131,7 @@ public struct AttestationService: Sendable {
                               baseline: appraisal?.matched?.baseline.label, token: token)
         if host.state != .revoked { host.state = admitted ? .admitted : .rejected }
         host.lastAttestationAt = now
-        host.lastVerdict = verdict
+        host.lastVerdict = verdict.recorded
         // The next challenge rides in the verdict's own transaction, in the host's row (no extra
         // write). It is issued only to the holder of the host's TPM: for a quote that verified under
         // the host's AK over a valid, unused nonce of this host (a forged, garbage or replayed request
@@ -143,7 +143,7 @@ public struct AttestationService: Sendable {
         // one concurrent change; an admin changing the host over and over gets a 409).
         for attempt in 1... {
             do {
-                try await store.commit(verdict: verdict, host: host, consumingNonce: consume, issuing: next)
+                try await store.commit(verdict: verdict.recorded, host: host, consumingNonce: consume, issuing: next)
                 break
             } catch StoreError.nonceAlreadyUsed {
                 // Another attestation consumed the nonce between the check and the commit.
@@ -169,7 +169,7 @@ public struct AttestationService: Sendable {
                 host.lastAttestationAt = lastAttestationAt
             }
             if attempt >= 4 { throw APIError(409, .hostChanged, "host \(host.name) changed repeatedly while attesting; retry") }
-            host.lastVerdict = verdict
+            host.lastVerdict = verdict.recorded
         }
         verdict.nextChallenge = next.map(Self.challenge)
         return verdict
@@ -218,5 +218,18 @@ public struct AttestationService: Sendable {
             return [Finding(.counterClockBackwards, "the TPM clock went back from \(lastClock) to \(clock.clock) without a reset", component: "TPM clock")]
         }
         return []
+    }
+}
+
+extension Verdict {
+    /// The verdict as the audit trail and the host's last verdict keep it: without the token. A token
+    /// is a bearer credential; the store never holds one (a database copy or backup lends no
+    /// admission). The token names its attestation (`hostattest_attestation_id`), which is this
+    /// entry's `attestationId`.
+    var recorded: Verdict {
+        var v = self
+        v.token = nil
+        v.nextChallenge = nil
+        return v
     }
 }
