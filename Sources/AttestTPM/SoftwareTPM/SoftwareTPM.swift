@@ -16,9 +16,9 @@ import X509
 public final class SoftwareTPM: ResettableTPM {
     public let path: String
     private let storage: any SoftwareTPMStorage
-    /// The P-256 AK as last loaded, so that a quote does not re-derive it (and its public area and
-    /// qualified name) from the state's scalar every time.
-    private let akCache = SoftwareAKCache()
+    /// The P-256 AK and the PCR banks as last loaded, so that a quote does not re-derive them from
+    /// the state every time.
+    private let cache = SoftwareTPMCache()
 
     /// TPM_PT_MANUFACTURER: "HATT" (hostattest; not a TCG-registered vendor).
     public static let manufacturer = "HATT"
@@ -178,7 +178,7 @@ public final class SoftwareTPM: ResettableTPM {
             digests.reserveCapacity(selection.pcrCount)
             var concatenated: [UInt8] = []
             for sel in selection.selections {
-                let bank = s.bank(sel.hash)!
+                let bank = cache.bank(sel.hash, of: s)!
                 for i in sel.indices {
                     digests.append(bank.values[i])
                     concatenated.append(contentsOf: bank.values[i])
@@ -190,7 +190,7 @@ public final class SoftwareTPM: ResettableTPM {
             if let rsaArea {
                 ak = (rsaArea, KeyTemplates.qualifiedName(primary: rsaArea, hierarchy: KeyTemplates.endorsementHierarchy), nil)
             } else {
-                let c = try akCache.key(for: s)
+                let c = try cache.attestationKey(of: s)
                 ak = (c.area, c.qualifiedName, c.key)
             }
             let attest = TPMSAttest(

@@ -18,7 +18,8 @@ final class BenchConnection: Sendable {
         self.handler = handler
     }
 
-    static func connect(to endpoint: BenchEndpoint, group: any EventLoopGroup, timeout: TimeAmount) async throws -> BenchConnection {
+    static func connect(to endpoint: BenchEndpoint, group: any EventLoopGroup, timeout: TimeAmount,
+                        isolation: isolated (any Actor)? = #isolation) async throws -> BenchConnection {
         let handler = BenchConnectionHandler()
         let tls = try endpoint.tls.map { try NIOSSLContext(configuration: $0) }
         let host = endpoint.host
@@ -42,9 +43,14 @@ final class BenchConnection: Sendable {
 
     /// Sends `request` (a whole HTTP/1.1 request: head and body) and returns the response, or throws
     /// ``BenchHTTPError`` when the connection closes, `timeout` passes or the response is malformed.
-    func send(_ request: ByteBuffer, timeout: TimeAmount) async throws -> BenchHTTPResponse {
-        try await withUnsafeThrowingContinuation { continuation in
-            channel.eventLoop.execute { [handler] in handler.send(request, timeout: timeout, continuation) }
+    /// Called on the channel's event loop (a ``BenchHostExecutor`` of it), the request is written at once.
+    func send(_ request: ByteBuffer, timeout: TimeAmount, isolation: isolated (any Actor)? = #isolation) async throws -> BenchHTTPResponse {
+        try await withUnsafeThrowingContinuation(isolation: isolation) { continuation in
+            if channel.eventLoop.inEventLoop {
+                handler.send(request, timeout: timeout, continuation)
+            } else {
+                channel.eventLoop.execute { [handler] in handler.send(request, timeout: timeout, continuation) }
+            }
         }
     }
 
@@ -61,6 +67,8 @@ final class BenchConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
     private var context: ChannelHandlerContext?
     private var pending: UnsafeContinuation<BenchHTTPResponse, any Error>?
     private var timer: Scheduled<Void>?
+    private var deadline: NIODeadline?
+    private var timeout: TimeAmount = .seconds(30)
     private var received = ByteBuffer()
     private var parser = BenchResponseParser()
     private var closed = false
@@ -74,10 +82,26 @@ final class BenchConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
         }
         guard pending == nil else { continuation.resume(throwing: BenchHTTPError("a request is already in flight on this connection")); return }
         pending = continuation
-        timer = context.eventLoop.scheduleTask(in: timeout) { [self] in
-            fail(BenchHTTPError("no response within \(timeout.nanoseconds / 1_000_000_000) s"))
-        }
+        self.timeout = timeout
+        let due = NIODeadline.now() + timeout
+        deadline = due
+        if timer == nil { arm(context, at: due) }
         context.writeAndFlush(wrapOutboundOut(request), promise: nil)
+    }
+
+    /// The timeout's timer is not scheduled per request (a timer-heap insertion and removal each
+    /// time): one stays armed, and when it fires before the current request's deadline it is armed
+    /// again for that deadline.
+    private func arm(_ context: ChannelHandlerContext, at due: NIODeadline) {
+        timer = context.eventLoop.scheduleTask(deadline: due) { [self] in
+            timer = nil
+            guard pending != nil, let deadline, let context = self.context else { return }
+            if NIODeadline.now() >= deadline {
+                fail(BenchHTTPError("no response within \(timeout.nanoseconds / 1_000_000_000) s"))
+            } else {
+                arm(context, at: deadline)
+            }
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -90,7 +114,7 @@ final class BenchConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
                 fail(BenchHTTPError("the server sent \(received.readableBytes) bytes after the response")); return
             }
             received.clear()
-            timer?.cancel(); timer = nil
+            deadline = nil
             let continuation = pending!
             pending = nil
             if parser.mustClose { close() }
@@ -110,7 +134,7 @@ final class BenchConnectionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     /// Resumes the request in flight (if any) with `error` and closes the connection.
     private func fail(_ error: any Error) {
-        timer?.cancel(); timer = nil
+        timer?.cancel(); timer = nil; deadline = nil
         let continuation = pending
         pending = nil
         close()

@@ -112,11 +112,11 @@ final class BenchLoad: @unchecked Sendable {
     /// One attestation over the host's connection (made first when it has none): the verdict's next
     /// challenge when there is a usable one (else `/challenge`), a quote of sha256 PCRs 0–23 over it,
     /// and the attestation with the fixture's log.
-    func round(_ host: Host) async throws -> BenchVerdict {
+    func round(_ host: Host, on executor: isolated BenchHostExecutor) async throws -> BenchVerdict {
         let connection: BenchConnection
         if let c = host.connection, c.isActive { connection = c } else {
             host.connection?.close()
-            connection = try await BenchConnection.connect(to: endpoint, group: group, timeout: Self.requestTimeout)
+            connection = try await BenchConnection.connect(to: endpoint, group: executor.loop, timeout: Self.requestTimeout)
             host.connection = connection
         }
         let requests = host.requests!
@@ -154,8 +154,9 @@ final class BenchLoad: @unchecked Sendable {
     /// arrived, latency counted from the round's start. Open loop: rounds are due at
     /// `schedule.first`, then every `schedule.interval` nanoseconds whatever happened, and latency
     /// is counted from when each round was due, not from when it could start (no coordinated
-    /// omission): a server that falls behind shows a growing latency.
-    func run(_ host: Host, schedule: (first: UInt64, interval: UInt64)? = nil) async {
+    /// omission): a server that falls behind shows a growing latency. Runs on `executor`, the event
+    /// loop of the host's connection.
+    func run(_ host: Host, schedule: (first: UInt64, interval: UInt64)?, on executor: isolated BenchHostExecutor) async {
         let now = { DispatchTime.now().uptimeNanoseconds }
         var due = schedule?.first ?? 0
         while !counters.stopped {
@@ -170,7 +171,7 @@ final class BenchLoad: @unchecked Sendable {
                 due += schedule.interval
             }
             do {
-                let verdict = try await round(host)
+                let verdict = try await round(host, on: executor)
                 let end = now()
                 if counters.record(admitted: verdict.status == .admitted, end: end, problem: verdict.problem) {
                     host.latencies.append(Double(end - start) / 1e6)
