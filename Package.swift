@@ -187,6 +187,7 @@ let package = Package(
         .testTarget(
             name: "HostattestTests",
             dependencies: [
+                "hostattest",
                 "AttestCore",
                 "AttestIO",
                 "AttestWire",
