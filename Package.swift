@@ -131,6 +131,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -186,6 +187,7 @@ let package = Package(
         .testTarget(
             name: "HostattestTests",
             dependencies: [
+                "hostattest",
                 "AttestCore",
                 "AttestIO",
                 "AttestWire",

@@ -15,6 +15,8 @@ import TestSupport
         var serverRSSMiB: Double?
         var serverCPUSeconds: Double?
         var flow: String
+        var loop: String
+        var offeredRate: Double?
     }
 
     @Test(arguments: [[String](), ["--no-next-challenge"]])
@@ -26,12 +28,28 @@ import TestSupport
         #expect(f.rejections == 0 && f.errors == 0 && f.firstProblem == nil)
         #expect((f.serverRSSMiB ?? 0) > 0 && f.serverCPUSeconds != nil)
         #expect(f.flow.hasPrefix(extra.isEmpty ? "one request" : "two requests"))
+        #expect(f.loop == "closed" && f.offeredRate == nil)
+    }
+
+    /// Open loop: 3 hosts offered 30 attestations/s in total (each host every 0.1 s); the figures say
+    /// so and every verdict is still admitted (no rate asserted: a debug build on a shared machine).
+    @Test func anOpenLoopReportsItsOfferedRate() throws {
+        let r = try Run.hostattest(["bench", "server", "--hosts", "3", "--rate", "30", "--duration", "2", "--warmup", "0.5", "--json"], timeout: 300)
+        #expect(r.status == 0, "exit \(r.status): \(r.stderr) \(r.stdout)")
+        let f = try JSONDecoder().decode(Figures.self, from: r.stdoutBytes)
+        #expect(f.loop == "open" && f.offeredRate == 30)
+        #expect(f.attestations > 0 && f.rejections == 0 && f.errors == 0 && f.firstProblem == nil)
+        let text = try Run.hostattest(["bench", "server", "--hosts", "2", "--rate", "10", "--duration", "1", "--warmup", "0"], timeout: 300)
+        #expect(text.status == 0, "exit \(text.status): \(text.stderr) \(text.stdout)")
+        #expect(text.stdout.contains("open loop:     offered 10.0 attestations/s, achieved"), "\(text.stdout)")
     }
 
     @Test(arguments: [
         ["--hosts", "0"], ["--hosts", "-3"], ["--duration", "0"], ["--duration", "nan"], ["--events", "2"], ["--warmup=-1"],
         ["--sqlite-synchronous", "off"], ["--server", "http://127.0.0.1:1"], ["--server", "ftp://x", "--admin-token-file", "a",
         "--baseline-key", "k", "--baseline-cert", "c"], ["--baseline-key", "k"], ["--hosts", "many"],
+        ["--rate", "0"], ["--rate=-5"], ["--rate", "nan"], ["--rate", "inf"], ["--rate", "fast"], ["--rate", "2000000"],
+        ["--hosts", "10000", "--rate", "0.01"],
     ])
     func badArgumentsExit2(_ arguments: [String]) throws {
         let r = try Run.hostattest(["bench", "server"] + arguments)

@@ -16,6 +16,9 @@ import X509
 public final class SoftwareTPM: ResettableTPM {
     public let path: String
     private let storage: any SoftwareTPMStorage
+    /// The P-256 AK and the PCR banks as last loaded, so that a quote does not re-derive them from
+    /// the state every time.
+    private let cache = SoftwareTPMCache()
 
     /// TPM_PT_MANUFACTURER: "HATT" (hostattest; not a TCG-registered vendor).
     public static let manufacturer = "HATT"
@@ -167,33 +170,45 @@ public final class SoftwareTPM: ResettableTPM {
 
     public func quote(nonce: [UInt8], selection: TPMLPCRSelection, key type: AttestationKeyType) throws -> TPMQuote {
         try QuoteCheck.validate(nonce: nonce, selection: selection, banks: SoftwareTPMState.banks, tpm: description)
-        let akArea = try attestationKey(type)
+        // The RSA AK may be made on first use (its own state write); the P-256 AK is read inside the quote's transaction.
+        let rsaArea = type == .rsassa2048 ? try attestationKey(type) : nil
         var result: TPMQuote?
         _ = try transact { s in
             var digests: [[UInt8]] = []
+            digests.reserveCapacity(selection.pcrCount)
+            var concatenated: [UInt8] = []
             for sel in selection.selections {
-                let bank = s.bank(sel.hash)!
-                for i in sel.indices { digests.append(bank.values[i]) }
+                let bank = cache.bank(sel.hash, of: s)!
+                for i in sel.indices {
+                    digests.append(bank.values[i])
+                    concatenated.append(contentsOf: bank.values[i])
+                }
             }
             s.tick(now: Date())
-            let pcrDigest = SHA256.hash(data: digests.flatMap { $0 })
+            let pcrDigest = SHA256.hash(data: concatenated)
+            let ak: (area: TPMTPublic, qualifiedName: [UInt8], ecdsa: P256.Signing.PrivateKey?)
+            if let rsaArea {
+                ak = (rsaArea, KeyTemplates.qualifiedName(primary: rsaArea, hierarchy: KeyTemplates.endorsementHierarchy), nil)
+            } else {
+                let c = try cache.attestationKey(of: s)
+                ak = (c.area, c.qualifiedName, c.key)
+            }
             let attest = TPMSAttest(
-                qualifiedSigner: KeyTemplates.qualifiedName(primary: akArea, hierarchy: KeyTemplates.endorsementHierarchy),
+                qualifiedSigner: ak.qualifiedName,
                 extraData: nonce,
                 clockInfo: TPMSClockInfo(clock: s.clock, resetCount: s.resetCount, restartCount: s.restartCount, safe: true),
                 firmwareVersion: Self.firmwareVersion,
                 attested: .quote(TPMSQuoteInfo(pcrSelect: selection, pcrDigest: Array(pcrDigest)))).marshalled()
             let signature: TPMTSignature
-            switch type {
-            case .ecdsaP256:
-                let raw = Array(try s.akKey().signature(for: attest).rawRepresentation)
+            if let key = ak.ecdsa {
+                let raw = Array(try key.signature(for: attest).rawRepresentation)
                 signature = TPMTSignature(.ecdsa(hash: .sha256, r: Array(raw[0..<32]), s: Array(raw[32...])))
-            case .rsassa2048:
+            } else {
                 let sig = try s.rsaKey(s.akRSA).signature(for: attest, padding: .insecurePKCS1v1_5)
                 signature = TPMTSignature(.rsassa(hash: .sha256, sig: Array(sig.rawRepresentation)))
             }
             result = TPMQuote(attest: attest, signature: signature,
-                              pcrs: try PCRValues(selection: selection, digests: digests), attestationKey: akArea)
+                              pcrs: try PCRValues(selection: selection, digests: digests), attestationKey: ak.area)
             return true
         }
         return result!

@@ -13,15 +13,21 @@ struct BenchServer: AsyncParsableCommand {
         uploaded through the admin API). Each host has its own in-memory software TPM (P-256 EK and AK), \
         enrolls with MakeCredential/ActivateCredential, then loops: the verdict's next challenge (or POST \
         /challenge with --no-next-challenge) → quote of sha256 PCRs 0-23 → POST the attestation with the \
-        --events-event log; one keep-alive connection per host. Every verdict must be admitted: rejections \
-        and errors are counted and make the exit status 1. Latency is a whole round, quote included. \
-        Use a release build; figures from a debug build mean nothing.
+        --events-event log; one keep-alive connection per host (a minimal SwiftNIO HTTP/1.1 client, each \
+        request one write; 30 s per request). Closed loop by default (a host's next round starts when its \
+        verdict arrives); with --rate, an open loop: each host's rounds are due every hosts/rate seconds \
+        (starts staggered) and latency counts from when a round was due, so a server that falls behind \
+        shows growing latency. Every verdict must be admitted: rejections and errors are counted and make \
+        the exit status 1. Latency is a whole round, quote included. Use a release build; figures from a \
+        debug build mean nothing.
         """)
 
     @Option(name: .long, help: "Simulated hosts, all concurrent.") var hosts: Int = 200
     @Option(name: .long, help: "Seconds measured (after the warm-up).") var duration: Double = 20
     @Option(name: .long, help: "Events in each host's event log (at least 3).") var events: Int = 60
     @Option(name: .long, help: "Warm-up seconds, not measured.") var warmup: Double = 3
+    @Option(name: .long, help: "Open loop: attestations offered per second, in total across hosts (each host every hosts/rate s). Default: closed loop.")
+    var rate: Double?
     @Flag(name: .long, help: "Ask POST /challenge before each attestation (two requests) instead of using the verdict's next challenge.")
     var noNextChallenge = false
     @Option(name: .long, help: "The child server's SQLite synchronous mode: full or normal.") var sqliteSynchronous: String = "full"
@@ -37,6 +43,10 @@ struct BenchServer: AsyncParsableCommand {
         guard duration.isFinite, (0.5...3600).contains(duration) else { throw ValidationError("--duration must be 0.5–3600 seconds") }
         guard warmup.isFinite, (0...600).contains(warmup) else { throw ValidationError("--warmup must be 0–600 seconds") }
         guard (3...10_000).contains(events) else { throw ValidationError("--events must be 3–10000") }
+        if let rate {
+            guard rate.isFinite, rate >= 0.01, rate <= 1_000_000 else { throw ValidationError("--rate must be 0.01–1000000 attestations/s") }
+            guard Double(hosts) / rate <= 3600 else { throw ValidationError("--rate must give each host a round at least every hour (hosts/rate ≤ 3600 s)") }
+        }
         guard ["full", "normal"].contains(sqliteSynchronous) else { throw ValidationError("--sqlite-synchronous must be full or normal") }
         let external = [adminTokenFile, baselineKey, baselineCert]
         if let server {
@@ -67,7 +77,11 @@ struct BenchServer: AsyncParsableCommand {
             adminToken = c.adminToken
             signature = fixture.signature
         }
-        let load = BenchLoad(base: base, fixture: fixture, hosts: hosts, useNextChallenge: !noNextChallenge)
+        let load: BenchLoad
+        do { load = try BenchLoad(base: base, fixture: fixture, hosts: hosts, useNextChallenge: !noNextChallenge) } catch {
+            child?.stop()
+            throw CLIError("bench server: \(error)")
+        }
         let figures: BenchFigures
         do {
             figures = try await measure(load, adminToken: adminToken, signature: signature, serverPID: child?.pid)
@@ -97,7 +111,13 @@ struct BenchServer: AsyncParsableCommand {
         let counters = load.counters
         let ns = { DispatchTime.now().uptimeNanoseconds }
         return await withTaskGroup(of: Void.self) { group -> BenchFigures in
-            for h in enrolled { group.addTask { await load.run(h) } }
+            // Open loop: host i's first round is due i/rate s from now, then every hosts/rate s.
+            let start = ns()
+            for (i, h) in enrolled.enumerated() {
+                let schedule = rate.map { (first: start + UInt64(Double(i) / $0 * 1e9), interval: UInt64(Double(hosts) / $0 * 1e9)) }
+                let executor = BenchHostExecutor(loop: load.group.next())
+                group.addTask { await load.run(h, schedule: schedule, on: executor) }
+            }
             try? await Task.sleep(nanoseconds: UInt64(warmup * 1e9))
             let cpu0 = (server: serverPID.flatMap(ProcessStats.cpuSeconds), own: ProcessStats.ownCPUSeconds())
             let t0 = ns()
@@ -125,6 +145,7 @@ struct BenchServer: AsyncParsableCommand {
             if let a = cpu0.server, let b = cpu1.server { serverCPU = b - a }
             return BenchFigures(hosts: hosts, durationSeconds: seconds, warmupSeconds: warmup, events: events, logBytes: load.fixture.log.count,
                                 flow: noNextChallenge ? "two requests (challenge, attestation)" : "one request (the verdict's next challenge)",
+                                loop: rate == nil ? "closed" : "open", offeredRate: rate,
                                 sqliteSynchronous: serverPID == nil ? nil : sqliteSynchronous,
                                 attestations: s.admitted, attestationsPerSecond: Double(s.admitted) / seconds,
                                 latencyMs: BenchFigures.Latency(enrolled.flatMap(\.latencies)),

@@ -22,6 +22,10 @@ struct BenchFigures: Encodable {
     var events: Int
     var logBytes: Int
     var flow: String
+    /// "closed" (a host's next round when its verdict arrives) or "open" (rounds due at `offeredRate`).
+    var loop: String
+    /// Attestations per second offered in total (open loop only); `attestationsPerSecond` is the rate achieved.
+    var offeredRate: Double?
     var sqliteSynchronous: String?
     var attestations: Int
     var attestationsPerSecond: Double
@@ -37,12 +41,18 @@ struct BenchFigures: Encodable {
 
     var text: String {
         var lines = [
-            "bench server: \(hosts) hosts, \(events)-event logs (\(logBytes) bytes), P-256 AKs, \(flow)"
+            "bench server: \(hosts) hosts, \(loop) loop, \(events)-event logs (\(logBytes) bytes), P-256 AKs, \(flow)"
                 + (sqliteSynchronous.map { ", SQLite synchronous=\($0)" } ?? ""),
             String(format: "attestations:  %d in %.1f s = %.1f attestations/s (after %.0f s warm-up)", attestations, durationSeconds,
                    attestationsPerSecond, warmupSeconds),
-            String(format: "latency (ms):  p50 %.1f  p90 %.1f  p99 %.1f  max %.1f (a whole round, quote included)",
-                   latencyMs.p50, latencyMs.p90, latencyMs.p99, latencyMs.max),
+        ]
+        if let offeredRate {
+            lines.append(String(format: "open loop:     offered %.1f attestations/s, achieved %.1f attestations/s (%.0f%%)", offeredRate,
+                                attestationsPerSecond, 100 * attestationsPerSecond / offeredRate))
+        }
+        lines += [
+            String(format: "latency (ms):  p50 %.1f  p90 %.1f  p99 %.1f  max %.1f", latencyMs.p50, latencyMs.p90, latencyMs.p99, latencyMs.max)
+                + " (a whole round, quote included, from " + (offeredRate == nil ? "its start)" : "when it was due)"),
             "rejections:    \(rejections)   errors: \(errors)" + (firstProblem.map { "   first: \($0.prefix(300))" } ?? ""),
         ]
         if let rss = serverRSSMiB, let peak = serverPeakRSSMiB {

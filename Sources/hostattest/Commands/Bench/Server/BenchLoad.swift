@@ -5,21 +5,29 @@ import AttestTPM
 import AttestWire
 import Foundation
 import NIOCore
+import NIOPosix
 
 /// The load generator of `bench server`: simulated hosts, each with its own in-memory software TPM
-/// (P-256 EK and AK), that enroll for real (MakeCredential → ActivateCredential) and then loop
-/// quote → attest, over one keep-alive connection each.
+/// (P-256 EK and AK), that enroll for real (MakeCredential → ActivateCredential, over AsyncHTTPClient)
+/// and then loop quote → attest, each over its own keep-alive ``BenchConnection``: in a closed loop
+/// (the next round when the verdict arrives) or, with a rate, an open loop (rounds at fixed times).
 final class BenchLoad: @unchecked Sendable {
     let base: String
+    let endpoint: BenchEndpoint
     let fixture: BenchFixture
     let useNextChallenge: Bool
+    /// Enrollment and the baseline upload (not measured).
     let client: HTTPClient
+    let group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    /// A request of the measured loop that has no response by then is an error (never a hang).
+    static let requestTimeout: TimeAmount = .seconds(30)
     let counters = BenchCounters()
     /// `","eventLog":"<base64>"}`: the end of every attestation body.
-    private let logField: [UInt8]
+    let logField: [UInt8]
 
-    init(base: String, fixture: BenchFixture, hosts: Int, useNextChallenge: Bool) {
+    init(base: String, fixture: BenchFixture, hosts: Int, useNextChallenge: Bool) throws {
         self.base = base
+        endpoint = try BenchEndpoint(url: base)
         self.fixture = fixture
         self.useNextChallenge = useNextChallenge
         var configuration = HTTPClient.Configuration()
@@ -27,7 +35,7 @@ final class BenchLoad: @unchecked Sendable {
         configuration.connectionPool.idleTimeout = .seconds(600)
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
         configuration.redirectConfiguration = .disallow
-        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        client = HTTPClient(eventLoopGroup: MultiThreadedEventLoopGroup.singleton, configuration: configuration)
         logField = Array("\",\"eventLog\":\"\(Data(fixture.log).base64EncodedString())\"}".utf8)
     }
 
@@ -63,24 +71,6 @@ final class BenchLoad: @unchecked Sendable {
         return try Self.decoder.decode(Answer.self, from: Data(bytes.readableBytesView))
     }
 
-    /// An ``AttestationRequest`` body assembled directly: the event log's field (12.9 KB of base64,
-    /// the same in every round) is copied from `logField`, serialized once; only the nonce, quote,
-    /// signature and PCRs are encoded per round. Base64 needs no JSON escaping.
-    static func attestationBody(nonce: String, quote: [UInt8], signature: [UInt8], pcrs: [UInt8], logField: [UInt8]) -> ByteBuffer {
-        var b = ByteBuffer()
-        b.reserveCapacity(logField.count + 4 * (quote.count + signature.count + pcrs.count) / 3 + 128)
-        b.writeStaticString("{\"nonce\":\"")
-        b.writeString(nonce)
-        b.writeStaticString("\",\"quote\":\"")
-        b.writeString(Data(quote).base64EncodedString())
-        b.writeStaticString("\",\"signature\":\"")
-        b.writeString(Data(signature).base64EncodedString())
-        b.writeStaticString("\",\"pcrs\":\"")
-        b.writeString(Data(pcrs).base64EncodedString())
-        b.writeBytes(logField)
-        return b
-    }
-
     struct NoBody: Encodable {}
 
     /// Uploads the fixture's signed baseline for the bench group (admin API).
@@ -96,6 +86,8 @@ final class BenchLoad: @unchecked Sendable {
         var id = ""
         var next: (challenge: ChallengeResponse, usableUntil: Date)?
         var latencies: [Double] = []
+        var requests: BenchRequests?
+        var connection: BenchConnection?
         init(tpm: SoftwareTPM) { self.tpm = tpm }
     }
 
@@ -113,87 +105,86 @@ final class BenchLoad: @unchecked Sendable {
         let secret = try host.tpm.activateCredential(try CredentialBlob(tpm2ToolsFile: Array(file)), ek: Agent.ekType, key: Agent.akType)
         _ = try await post("/v1/hosts/\(answer.hostId)/activate", ActivateRequest(secret: b64(secret)), as: HostView.self)
         host.id = answer.hostId
+        host.requests = BenchRequests(endpoint: endpoint, hostId: answer.hostId)
         return host
     }
 
-    /// One attestation: the verdict's next challenge when there is a usable one (else `/challenge`),
-    /// a quote of sha256 PCRs 0–23 over it, and the attestation with the fixture's log.
-    func round(_ host: Host) async throws -> Verdict {
+    /// One attestation over the host's connection (made first when it has none): the verdict's next
+    /// challenge when there is a usable one (else `/challenge`), a quote of sha256 PCRs 0–23 over it,
+    /// and the attestation with the fixture's log.
+    func round(_ host: Host, on executor: isolated BenchHostExecutor) async throws -> BenchVerdict {
+        let connection: BenchConnection
+        if let c = host.connection, c.isActive { connection = c } else {
+            host.connection?.close()
+            connection = try await BenchConnection.connect(to: endpoint, group: executor.loop, timeout: Self.requestTimeout)
+            host.connection = connection
+        }
+        let requests = host.requests!
         var challenge: ChallengeResponse
         if useNextChallenge, let n = host.next, Date() < n.usableUntil {
             challenge = n.challenge
         } else {
-            challenge = try await post("/v1/hosts/\(host.id)/challenge", NoBody?.none, as: ChallengeResponse.self)
+            let response = try await connection.send(requests.challenge, timeout: Self.requestTimeout)
+            challenge = try Self.decode(ChallengeResponse.self, response, path: requests.challengePath)
         }
         host.next = nil
         guard let nonce = Data(base64Encoded: challenge.nonce) else { throw Problem(description: "the challenge's nonce is not base64") }
         let q = try host.tpm.quote(nonce: Array(nonce), selection: Agent.selection, key: Agent.akType)
-        // The nonce is base64 (checked above), so it needs no escaping either.
-        let body = Self.attestationBody(nonce: challenge.nonce, quote: q.attest, signature: q.signature.marshalled(),
-                                        pcrs: q.pcrs.tpm2ToolsSerialized(), logField: logField)
+        let request = requests.attestation(nonce: challenge.nonce, quote: q.attest, signature: q.signature.marshalled(),
+                                           pcrs: q.pcrs.tpm2ToolsSerialized(), logField: logField)
         let sent = Date()
-        let verdict = try await post("/v1/hosts/\(host.id)/attestations", json: body, as: Verdict.self)
+        let response = try await connection.send(request, timeout: Self.requestTimeout)
+        let verdict = try Self.decode(BenchVerdict.self, response, path: requests.attestationPath)
         if let n = verdict.nextChallenge, let until = Agent.usableUntil(n, verdictAt: verdict.at, sent: sent) { host.next = (n, until) }
         return verdict
     }
 
+    /// A 2xx response's JSON body as `Answer`; anything else a problem naming the request.
+    static func decode<Answer: Decodable>(_ type: Answer.Type, _ response: BenchHTTPResponse, path: String) throws -> Answer {
+        guard (200..<300).contains(response.status) else {
+            throw Problem(description: "POST \(path): HTTP \(response.status): \(String(buffer: response.body).prefix(300))")
+        }
+        do { return try decoder.decode(Answer.self, from: Data(response.body.readableBytesView)) } catch {
+            throw Problem(description: "POST \(path): the answer is not a \(Answer.self): \(error)")
+        }
+    }
+
     /// Loops `host` until the counters say stop; latencies of rounds that end inside the measured
-    /// window are kept.
-    func run(_ host: Host) async {
+    /// window are kept. Closed loop (`schedule` nil): the next round starts when the verdict has
+    /// arrived, latency counted from the round's start. Open loop: rounds are due at
+    /// `schedule.first`, then every `schedule.interval` nanoseconds whatever happened, and latency
+    /// is counted from when each round was due, not from when it could start (no coordinated
+    /// omission): a server that falls behind shows a growing latency. Runs on `executor`, the event
+    /// loop of the host's connection.
+    func run(_ host: Host, schedule: (first: UInt64, interval: UInt64)?, on executor: isolated BenchHostExecutor) async {
+        let now = { DispatchTime.now().uptimeNanoseconds }
+        var due = schedule?.first ?? 0
         while !counters.stopped {
-            let start = DispatchTime.now().uptimeNanoseconds
+            var start = now()
+            if let schedule {
+                while start < due, !counters.stopped {
+                    try? await Task.sleep(nanoseconds: min(due - start, 250_000_000))
+                    start = now()
+                }
+                if counters.stopped { break }
+                start = due
+                due += schedule.interval
+            }
             do {
-                let verdict = try await round(host)
-                let end = DispatchTime.now().uptimeNanoseconds
-                if counters.record(admitted: verdict.status == .admitted, end: end, problem: verdict.findings.first.map { "\($0.code): \($0.message)" }) {
+                let verdict = try await round(host, on: executor)
+                let end = now()
+                if counters.record(admitted: verdict.status == .admitted, end: end, problem: verdict.problem) {
                     host.latencies.append(Double(end - start) / 1e6)
                 }
             } catch {
                 host.next = nil
+                host.connection?.close()
+                host.connection = nil
                 counters.error("\(error)")
                 try? await Task.sleep(nanoseconds: 20_000_000)
             }
         }
-    }
-}
-
-/// Shared counters of the measured window (a lock: a few thousand updates a second).
-final class BenchCounters: @unchecked Sendable {
-    private let lock = NSLock()
-    private var windowStart: UInt64 = .max
-    private var windowEnd: UInt64 = .max
-    private var _stopped = false
-    private(set) var admitted = 0
-    private(set) var rejected = 0
-    private(set) var errors = 0
-    /// All rounds, counted or not (for progress).
-    private(set) var total = 0
-    private(set) var firstProblem: String?
-
-    var stopped: Bool { lock.withLock { _stopped } }
-    func stop() { lock.withLock { _stopped = true } }
-    func openWindow(at t: UInt64) { lock.withLock { windowStart = t; admitted = 0 } }
-    func closeWindow(at t: UInt64) { lock.withLock { windowEnd = t } }
-    func snapshot() -> (total: Int, admitted: Int, rejected: Int, errors: Int, firstProblem: String?) {
-        lock.withLock { (total, admitted, rejected, errors, firstProblem) }
-    }
-
-    /// Counts a verdict; true when it ended inside the measured window (its latency counts).
-    func record(admitted ok: Bool, end: UInt64, problem: String?) -> Bool {
-        lock.withLock {
-            total += 1
-            // A rejection is reported whenever it happens (warm-up included): the bench is wrong then.
-            if !ok { rejected += 1; if firstProblem == nil { firstProblem = "rejected: \(problem ?? "no reason given")" } }
-            guard end >= windowStart, end <= windowEnd else { return false }
-            if ok { admitted += 1 }
-            return ok
-        }
-    }
-
-    func error(_ text: String) {
-        lock.withLock {
-            errors += 1
-            if firstProblem == nil { firstProblem = text }
-        }
+        host.connection?.close()
+        host.connection = nil
     }
 }
