@@ -47,11 +47,13 @@ public struct Verdict: Sendable, Hashable, Codable {
     public var notes: [String]
     /// "name version" of the baseline the host matched.
     public var baseline: String?
-    /// The EAR (ES256 JWT) for an admitted host.
+    /// The EAR (ES256 JWT) for an admitted host; only in the answer (the audit trail and a host's last
+    /// verdict never hold a token).
     public var token: String?
-    /// The host's next challenge, issued in the verdict's own transaction (enrolled, non-revoked hosts,
-    /// admitted or rejected), so that re-attesting takes one request instead of two. Single use and
-    /// expiring like any challenge. Never stored in the audit trail.
+    /// The host's next challenge, issued in the verdict's own transaction when the quote verified under the
+    /// host's AK over a valid nonce and the host is not revoked (admitted or rejected by the appraisal), so
+    /// that re-attesting takes one request instead of two. Single use and expiring like any challenge.
+    /// Never stored in the audit trail.
     public var nextChallenge: ChallengeResponse?
 
     public init(attestationId: String, hostId: String, status: Status, at: String, findings: [WireFinding], notes: [String],
