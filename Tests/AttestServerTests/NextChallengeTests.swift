@@ -108,6 +108,8 @@ import Testing
             clock.advance(61)
             let v = try await api.attest(id, tpm: tpm, nonce: try nonce(first))
             #expect(v.status == .rejected && codes(v) == ["nonce.expired"])
+            // A late request (its quote genuine) gets no new one: only a valid nonce earns the next.
+            #expect(v.nextChallenge == nil)
         }
     }
 

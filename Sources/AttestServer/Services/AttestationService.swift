@@ -81,6 +81,8 @@ public struct AttestationService: Sendable {
         }
         // The nonce: issued by this server, to this host, unused, unexpired.
         var consume: [UInt8]? = nil
+        // Issued to this host, unused and unexpired: only then may the verdict carry a next challenge.
+        var nonceValid = false
         if let record {
             if record.hostId != host.id {
                 findings.append(Finding(.nonceOtherHost, "the nonce was issued to another host", component: "nonce"))
@@ -92,6 +94,8 @@ public struct AttestationService: Sendable {
                 }
                 if record.expiresAt < now {
                     findings.append(Finding(.nonceExpired, "the nonce expired at \(Timestamp.string(record.expiresAt))", component: "nonce"))
+                } else {
+                    nonceValid = !record.used
                 }
             }
         } else {
@@ -134,10 +138,10 @@ public struct AttestationService: Sendable {
         host.lastVerdict = verdict.recorded
         // The next challenge rides in the verdict's own transaction, in the host's row (no extra
         // write). It is issued only to the holder of the host's TPM: for a quote that verified under
-        // the host's AK over a valid, unused nonce of this host (a forged, garbage or replayed request
-        // gets none, so it cannot void the host's current one), and only for a host that may attest
-        // again. It is added to the answer, never to the audit trail.
-        var next = host.state == .revoked || consume == nil || verifiedQuote == nil ? nil : newNonce(hostID: host.id, now: now)
+        // the host's AK over a valid (unused, unexpired) nonce of this host (a forged, garbage, replayed
+        // or late request gets none, so it cannot void the host's current one), and only for a host that
+        // may attest again. It is added to the answer, never to the audit trail.
+        var next = host.state == .revoked || !nonceValid || verifiedQuote == nil ? nil : newNonce(hostID: host.id, now: now)
         // The commit re-reads the host in its transaction. What changed since the read above makes
         // the verdict a rejection, committed again over the current record (each retry resolves
         // one concurrent change; an admin changing the host over and over gets a 409).
