@@ -26,7 +26,7 @@ public protocol AttestationStore: Sendable {
     /// Stores a `/challenge` nonce in the nonce table and drops nonces that expired before
     /// `purgeBefore` (bounded table).
     func insertNonce(_ nonce: NonceRecord, purgeBefore: Date) async throws
-    /// A nonce: from the nonce table, or a host's current next challenge (`chained`).
+    /// A nonce: from the nonce table, or a host's current next challenge.
     func nonce(_ value: [UInt8]) async throws -> NonceRecord?
     /// An attestation's reads, at once: the host (its `lastVerdict` may be left nil) and the nonce. The
     /// host's own next challenge needs no second read: it is in the host's row; so is the last one it

@@ -39,7 +39,7 @@ extension HostRecord {
     /// (returned as used, for `nonce.reused`); nil otherwise (look in the nonce table).
     public func ownNonce(_ nonce: [UInt8]) -> NonceRecord? {
         if let next = nextChallenge, next.nonce == nonce { return next }
-        if let last = lastChallenge, last == nonce { return NonceRecord(nonce: nonce, hostId: id, expiresAt: .distantFuture, used: true, chained: true) }
+        if let last = lastChallenge, last == nonce { return NonceRecord(nonce: nonce, hostId: id, expiresAt: .distantFuture, used: true) }
         return nil
     }
 
@@ -49,7 +49,7 @@ extension HostRecord {
     public mutating func settleChallenges(current: HostRecord, consuming nonce: [UInt8]?, issuing next: NonceRecord?) -> Bool {
         let chained = nonce != nil && current.nextChallenge?.nonce == nonce
         lastChallenge = chained ? nonce : current.lastChallenge
-        nextChallenge = next.map { var n = $0; n.chained = true; n.used = false; return n } ?? (chained ? nil : current.nextChallenge)
+        nextChallenge = next.map { var n = $0; n.used = false; return n } ?? (chained ? nil : current.nextChallenge)
         return chained
     }
 

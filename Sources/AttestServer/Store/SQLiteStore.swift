@@ -104,7 +104,7 @@ public final class SQLiteStore: AttestationStore {
         h.lastRestartCount = (row[13] as Int64?).map { UInt32(truncatingIfNeeded: $0) }
         h.lastClock = (row[14] as Int64?).map { UInt64(bitPattern: $0) }
         if let nonce = row[15] as Data?, let expires = row[16] as Double? {
-            h.nextChallenge = NonceRecord(nonce: Array(nonce), hostId: h.id, expiresAt: Date(timeIntervalSince1970: expires), chained: true)
+            h.nextChallenge = NonceRecord(nonce: Array(nonce), hostId: h.id, expiresAt: Date(timeIntervalSince1970: expires))
         }
         h.lastChallenge = (row[17] as Data?).map(Array.init)
         h.lastVerdict = row.count > 18 ? (row[18] as String?).flatMap { try? decoder.decode(Verdict.self, from: Data($0.utf8)) } : nil
@@ -219,7 +219,7 @@ public final class SQLiteStore: AttestationStore {
             NonceRecord(nonce: Array($0[0] as Data), hostId: $0[1], expiresAt: Date(timeIntervalSince1970: $0[2]), used: ($0[3] as Int) != 0)
         }) { return n }
         return try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, nextNonceExpiresAt FROM hosts WHERE nextNonce = ?"), arguments: [Data(value)]).map {
-            NonceRecord(nonce: value, hostId: $0[0], expiresAt: Date(timeIntervalSince1970: $0[1]), chained: true)
+            NonceRecord(nonce: value, hostId: $0[0], expiresAt: Date(timeIntervalSince1970: $0[1]))
         }
     }
 

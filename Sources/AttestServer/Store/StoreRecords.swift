@@ -44,11 +44,8 @@ public struct NonceRecord: Sendable, Hashable {
     public var hostId: String
     public var expiresAt: Date
     public var used: Bool
-    /// A verdict's next challenge, kept in its host's row (``HostRecord/nextChallenge``), rather than a
-    /// `/challenge` nonce in the nonce table.
-    public var chained: Bool
-    public init(nonce: [UInt8], hostId: String, expiresAt: Date, used: Bool = false, chained: Bool = false) {
-        self.nonce = nonce; self.hostId = hostId; self.expiresAt = expiresAt; self.used = used; self.chained = chained
+    public init(nonce: [UInt8], hostId: String, expiresAt: Date, used: Bool = false) {
+        self.nonce = nonce; self.hostId = hostId; self.expiresAt = expiresAt; self.used = used
     }
 }
 
