@@ -143,6 +143,65 @@ import TestSupport
         #expect(none.host == nil && none.nonce == nil)
     }
 
+    /// A re-attesting host's reads (the SQLite store keeps its row in memory after a commit) see
+    /// every admin change made since: revoke, group, AK update, delete. The nonce is the host's own
+    /// next challenge, the case the SQLite store answers without a read transaction.
+    @Test(arguments: Kind.allCases) func theAttestationContextSeesEveryAdminChange(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        func chained(_ h: HostRecord, _ byte: UInt8) async throws -> NonceRecord {
+            let next = NonceRecord(nonce: [UInt8](repeating: byte, count: 32), hostId: h.id, expiresAt: Date().addingTimeInterval(60))
+            var row = h
+            row.state = .admitted
+            try await store.commit(verdict: verdict(h.id), host: row, consumingNonce: nil, issuing: next)
+            let (got, nonce) = try await store.attestationContext(hostID: h.id, nonce: next.nonce)
+            #expect(got?.state == .admitted && Self.same(nonce, next))
+            return next
+        }
+        let h = host()
+        try await store.insertHost(h)
+        var next = try await chained(h, 0x31)
+        _ = try await store.revokeHost(id: h.id)
+        #expect(try await store.attestationContext(hostID: h.id, nonce: next.nonce).host?.state == .revoked)
+
+        let g = host("h2")
+        try await store.insertHost(g)
+        next = try await chained(g, 0x32)
+        _ = try await store.assignGroup(id: g.id, group: "other")
+        #expect(try await store.attestationContext(hostID: g.id, nonce: next.nonce).host?.group == "other")
+
+        next = try await chained(try #require(try await store.host(id: g.id)), 0x33)
+        var newAK = try #require(try await store.host(id: g.id))
+        newAK.akPublic = [7, 7, 7]
+        newAK.state = .pending
+        try await store.updateHost(newAK)
+        let afterUpdate = try await store.attestationContext(hostID: g.id, nonce: next.nonce).host
+        #expect(afterUpdate?.akPublic == [7, 7, 7] && afterUpdate?.state == .pending)
+
+        let d = host("h3")
+        try await store.insertHost(d)
+        next = try await chained(d, 0x34)
+        #expect(try await store.deleteHost(id: d.id))
+        #expect(try await store.attestationContext(hostID: d.id, nonce: next.nonce).host == nil)
+    }
+
+    /// A consumed next challenge reads as used at once (the SQLite store's in-memory row follows the
+    /// commit that consumed it).
+    @Test(arguments: Kind.allCases) func aConsumedNextChallengeReadsAsUsed(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        let h = host()
+        try await store.insertHost(h)
+        let first = NonceRecord(nonce: [UInt8](repeating: 0x41, count: 32), hostId: h.id, expiresAt: Date().addingTimeInterval(60))
+        try await store.commit(verdict: verdict(h.id), host: h, consumingNonce: nil, issuing: first)
+        let (read, nonce) = try await store.attestationContext(hostID: h.id, nonce: first.nonce)
+        #expect(nonce?.used == false)
+        try await store.commit(verdict: verdict(h.id), host: try #require(read), consumingNonce: first.nonce, issuing: nil)
+        let again = try await store.attestationContext(hostID: h.id, nonce: first.nonce)
+        #expect(again.nonce?.used == true && again.host?.nextChallenge == nil)
+        await #expect(throws: StoreError.nonceAlreadyUsed) {
+            try await store.commit(verdict: verdict(h.id), host: try #require(read), consumingNonce: first.nonce, issuing: nil)
+        }
+    }
+
     /// Concurrent commits (the SQLite store groups them into shared transactions): each succeeds or
     /// fails on its own; of two commits of one nonce exactly one succeeds, and the other writes nothing.
     @Test(arguments: Kind.allCases) func concurrentCommitsSucceedOrFailEachOnItsOwn(_ kind: Kind) async throws {

@@ -18,8 +18,13 @@ final class CommitBatcher: @unchecked Sendable {
     private let lock = NSLock()
     private var pending: [Item] = []
     private var flushing = false
+    /// Called when a group transaction fails as a whole (nothing of it was written).
+    private let onTransactionFailure: @Sendable () -> Void
 
-    init(pool: DatabasePool) { self.pool = pool }
+    init(pool: DatabasePool, onTransactionFailure: @escaping @Sendable () -> Void = {}) {
+        self.pool = pool
+        self.onTransactionFailure = onTransactionFailure
+    }
 
     /// Runs `work` in the next group transaction; returns once that transaction committed, or throws
     /// `work`'s own error (its savepoint rolled back) or the transaction's.
@@ -54,6 +59,7 @@ final class CommitBatcher: @unchecked Sendable {
                 }
             } catch {
                 // The transaction itself failed: nothing of this batch was written.
+                onTransactionFailure()
                 results = batch.map { _ in .failure(error) }
             }
             for (item, result) in zip(batch, results) { item.done.resume(with: result) }

@@ -11,6 +11,8 @@ public final class SQLiteStore: AttestationStore {
     private let pool: DatabasePool
     /// Verdict commits, grouped into shared transactions.
     private let batcher: CommitBatcher
+    /// The rows of re-attesting hosts (a hint; every commit re-reads the host in its transaction).
+    let rowCache: HostRowCache
 
     /// SQLite's `synchronous` setting in WAL mode (see Docs/design/attestation-server.md).
     public enum Synchronous: String, Sendable, CaseIterable {
@@ -27,7 +29,9 @@ public final class SQLiteStore: AttestationStore {
         let pragma = "PRAGMA synchronous = \(synchronous == .full ? "FULL" : "NORMAL")"
         config.prepareDatabase { db in try db.execute(sql: pragma) }
         pool = try DatabasePool(path: path, configuration: config)
-        batcher = CommitBatcher(pool: pool)
+        let cache = HostRowCache()
+        rowCache = cache
+        batcher = CommitBatcher(pool: pool, onTransactionFailure: { cache.removeAll() })
         try migrator.migrate(pool)
     }
 
@@ -125,6 +129,7 @@ public final class SQLiteStore: AttestationStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [h.id, h.name, h.group, h.state.rawValue, Data(h.ekPublic), h.ekFingerprint, h.ekBasis,
                                  Data(h.akPublic), h.akName, h.secretHash.map { Data($0) }, h.enrolledAt.timeIntervalSince1970])
+            self.rowCache.remove(id: h.id)
             if let decision { try Self.record(decision, in: db) }
         }
     }
@@ -155,6 +160,7 @@ public final class SQLiteStore: AttestationStore {
 
     public func updateHost(_ h: HostRecord, recording decision: EnrollmentDecision?) async throws {
         try await pool.write { db in
+            self.rowCache.remove(id: h.id)
             try Self.update(h, in: db)
             if db.changesCount == 0 { throw StoreError.notFound }
             if let decision { try Self.record(decision, in: db) }
@@ -178,6 +184,7 @@ public final class SQLiteStore: AttestationStore {
 
     public func revokeHost(id: String) async throws -> HostRecord? {
         try await pool.write { db in
+            self.rowCache.remove(id: id)
             try db.execute(sql: "UPDATE hosts SET state = ? WHERE id = ?", arguments: [HostState.revoked.rawValue, id])
             guard db.changesCount > 0 else { return nil }
             return try Row.fetchOne(db, sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts WHERE id = ?", arguments: [id]).map(Self.host)
@@ -186,6 +193,7 @@ public final class SQLiteStore: AttestationStore {
 
     public func assignGroup(id: String, group: String) async throws -> HostRecord? {
         try await pool.write { db in
+            self.rowCache.remove(id: id)
             try db.execute(sql: "UPDATE hosts SET grp = ? WHERE id = ?", arguments: [group, id])
             guard db.changesCount > 0 else { return nil }
             return try Row.fetchOne(db, sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts WHERE id = ?", arguments: [id]).map(Self.host)
@@ -194,6 +202,7 @@ public final class SQLiteStore: AttestationStore {
 
     public func deleteHost(id: String) async throws -> Bool {
         try await pool.write { db in
+            self.rowCache.remove(id: id)
             try db.execute(sql: "DELETE FROM hosts WHERE id = ?", arguments: [id])
             return db.changesCount > 0
         }
@@ -228,10 +237,12 @@ public final class SQLiteStore: AttestationStore {
         try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(hostColumnsButVerdict) FROM hosts WHERE id = ?"), arguments: [id]).map(host)
     }
 
-    /// One read transaction (one pool hop): the host without its last verdict, and the nonce, which
-    /// for a host using its own next challenge is in that row already.
+    /// A re-attesting host's row from ``rowCache`` when the nonce is its own (no read transaction);
+    /// otherwise one read transaction (one pool hop): the host without its last verdict, and the
+    /// nonce, which for a host using its own next challenge is in that row already.
     public func attestationContext(hostID: String, nonce: [UInt8]) async throws -> (host: HostRecord?, nonce: NonceRecord?) {
-        try await pool.read { db in
+        if let cached = rowCache.row(id: hostID), let own = cached.ownNonce(nonce) { return (cached, own) }
+        return try await pool.read { db in
             let host = try Self.hostButVerdict(id: hostID, in: db)
             if let own = host?.ownNonce(nonce) { return (host, own) }
             return (host, try Self.nonce(nonce, in: db))
@@ -262,6 +273,7 @@ public final class SQLiteStore: AttestationStore {
                                    row.lastVerdict == verdict ? json : Self.verdictJSON(row.lastVerdict),
                                    row.nextChallenge.map { Data($0.nonce) }, row.nextChallenge?.expiresAt.timeIntervalSince1970,
                                    row.lastChallenge.map { Data($0) }, row.id])
+            self.rowCache.put(row)
         }
     }
 
