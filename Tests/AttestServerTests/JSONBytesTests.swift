@@ -163,3 +163,40 @@ extension TokenEncodingTests {
         #expect(seen.count == 2_000)
     }
 }
+
+/// Nonces: 32 bytes from one getrandom call, all different, no byte value stuck.
+@Suite struct SystemRandomTests {
+    @Test func fullLengthDistinctAndSpread() {
+        var seen = Set<[UInt8]>()
+        var counts = [Int](repeating: 0, count: 256)
+        for _ in 0..<2_000 {
+            let b = SystemRandom.bytes(32)
+            #expect(b.count == 32)
+            seen.insert(b)
+            for x in b { counts[Int(x)] += 1 }
+        }
+        #expect(seen.count == 2_000)
+        // 64,000 bytes: every value is expected 250 times; a zero-filled or stuck buffer fails this.
+        #expect(counts.allSatisfy { $0 > 150 && $0 < 370 })
+        #expect(SystemRandom.bytes(0).isEmpty && SystemRandom.bytes(300).count == 300)
+    }
+}
+
+/// Attestation ids: version-7 UUIDs (RFC 9562, 5.7) carry the verdict's time in milliseconds,
+/// so they sort by time; the rest is random.
+@Suite struct UUIDv7Tests {
+    @Test func timeOrderedVersionSevenAndDistinct() throws {
+        let t = Date(timeIntervalSince1970: 1_764_500_000.5)
+        let id = RandomUUID.v7(now: t)
+        let chars = Array(id)
+        #expect(id.count == 36 && id == id.lowercased() && UUID(uuidString: id) != nil)
+        #expect(chars[14] == "7" && "89ab".contains(chars[19]))
+        // 1 764 500 000 500 ms = 0x019ad4654ef4 (the first 48 bits).
+        #expect(id.hasPrefix("019ad465-4ef4-7"))
+        var seen = Set<String>()
+        for _ in 0..<1_000 { seen.insert(RandomUUID.v7(now: t)) }
+        #expect(seen.count == 1_000)
+        let later = RandomUUID.v7(now: t.addingTimeInterval(0.001))
+        #expect(seen.allSatisfy { $0 < later })
+    }
+}

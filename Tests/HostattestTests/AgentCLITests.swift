@@ -89,7 +89,7 @@ import TestSupport
 
         try Self.adminToken.write(to: dir.file("admin-token"), atomically: true, encoding: .utf8)
         let server = try Server(["--db", "sqlite:\(dir.file("attest.db").path)", "--baseline-trust", ca.certPath,
-                                 "--allow-software-tpm", "--admin-token-file", dir.file("admin-token").path])
+                                 "--allow-software-tpm", "--admin-token-file", dir.file("admin-token").path, "--event-loop-threads", "3"])
         defer { server.stop() }
         try await Self.upload(baseline: baseline, to: server.url)
 

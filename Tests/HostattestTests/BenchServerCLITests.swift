@@ -19,7 +19,7 @@ import TestSupport
         var offeredRate: Double?
     }
 
-    @Test(arguments: [[String](), ["--no-next-challenge"]])
+    @Test(arguments: [[String](), ["--no-next-challenge"], ["--client-threads", "2"]])
     func threeHostsAreAllAdmitted(_ extra: [String]) throws {
         let r = try Run.hostattest(["bench", "server", "--hosts", "3", "--duration", "2", "--warmup", "0.5", "--json"] + extra, timeout: 300)
         #expect(r.status == 0, "exit \(r.status): \(r.stderr) \(r.stdout)")
@@ -27,7 +27,7 @@ import TestSupport
         #expect(f.hosts == 3 && f.attestations > 0 && f.attestationsPerSecond > 0)
         #expect(f.rejections == 0 && f.errors == 0 && f.firstProblem == nil)
         #expect((f.serverRSSMiB ?? 0) > 0 && f.serverCPUSeconds != nil)
-        #expect(f.flow.hasPrefix(extra.isEmpty ? "one request" : "two requests"))
+        #expect(f.flow.hasPrefix(extra.contains("--no-next-challenge") ? "two requests" : "one request"))
         #expect(f.loop == "closed" && f.offeredRate == nil)
     }
 
@@ -49,12 +49,18 @@ import TestSupport
         ["--sqlite-synchronous", "off"], ["--server", "http://127.0.0.1:1"], ["--server", "ftp://x", "--admin-token-file", "a",
         "--baseline-key", "k", "--baseline-cert", "c"], ["--baseline-key", "k"], ["--hosts", "many"],
         ["--rate", "0"], ["--rate=-5"], ["--rate", "nan"], ["--rate", "inf"], ["--rate", "fast"], ["--rate", "2000000"],
-        ["--hosts", "10000", "--rate", "0.01"],
+        ["--hosts", "10000", "--rate", "0.01"], ["--client-threads", "0"], ["--client-threads", "65"],
     ])
     func badArgumentsExit2(_ arguments: [String]) throws {
         let r = try Run.hostattest(["bench", "server"] + arguments)
         #expect(r.status == 2, "\(arguments): exit \(r.status) \(r.stderr)")
         #expect(r.stderr.contains("error"))
+    }
+
+    @Test(arguments: ["0", "257", "many"]) func serveRefusesABadEventLoopThreadCount(_ n: String) throws {
+        let r = try Run.hostattest(["serve", "--listen", "127.0.0.1:0", "--db", "memory", "--event-loop-threads", n])
+        #expect(r.status == 2, "exit \(r.status) \(r.stderr)")
+        #expect(r.stderr.contains("event-loop-threads"))
     }
 
     @Test func anExternalServerWithMissingFilesIsBadInput() throws {

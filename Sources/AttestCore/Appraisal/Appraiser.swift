@@ -18,38 +18,35 @@ public enum Appraiser {
         var byPCR: [Int: [EventLog.Event]] = [:]
         for e in log.events where e.isExtended { byPCR[e.pcrIndex, default: []].append(e) }
         let results = baselines.map { b in
-            Appraisal.BaselineResult(baseline: b, report: compare(quote: quote, byPCR: byPCR, baseline: b.baseline))
+            Appraisal.BaselineResult(baseline: b, report: compare(quote: quote, byPCR: byPCR, baseline: b.baseline, index: b.appraisalIndex))
         }
         return Appraisal(results: results, general: [])
     }
 
-    static func compare(quote: VerifiedQuote, byPCR: [Int: [EventLog.Event]], baseline: Baseline) -> VerificationReport {
+    static func compare(quote: VerifiedQuote, byPCR: [Int: [EventLog.Event]], baseline: Baseline,
+                        index: VerifiedBaseline.AppraisalIndex) -> VerificationReport {
         var report = VerificationReport()
-        let label = "baseline \(baseline.label)"
+        let label = index.label
         guard quote.eventLogChecked else {
             report.fail(.appraisalLogNotReplayed, "the event log was not replayed against the quote, so its events prove nothing", component: label)
             return report
         }
-        let quoted = Set(quote.pcrs.values.filter { $0.algorithm == baseline.bank }.map(\.index))
-        let missing = baseline.pcrs.filter { !quoted.contains($0) }
+        let missing = baseline.pcrs.filter { pcr in !quote.pcrs.values.contains { $0.algorithm == baseline.bank && $0.index == pcr } }
         if !missing.isEmpty {
             report.fail(.appraisalPcrNotQuoted,
                         "\(label) governs \(baseline.bank) PCR(s) \(missing.map(String.init).joined(separator: ", ")), which the quote does not cover",
                         component: label)
             return report
         }
-        var expectedByPCR: [Int: [Baseline.ExpectedEvent]] = [:]
-        for e in baseline.events { expectedByPCR[e.pcr, default: []].append(e) }
         for pcr in baseline.pcrs {
-            comparePCR(pcr, actual: byPCR[pcr] ?? [], expected: expectedByPCR[pcr] ?? [], baseline: baseline, into: &report)
+            comparePCR(pcr, actual: byPCR[pcr] ?? [], expected: index.expectedByPCR[pcr] ?? [], baseline: baseline, label: label, into: &report)
         }
-        if report.isValid { report.pass("every event in \(baseline.bank) PCR(s) \(baseline.pcrs.map(String.init).joined(separator: ", ")) is in \(label)") }
+        if report.isValid { report.pass(index.passMessage) }
         return report
     }
 
     static func comparePCR(_ pcr: Int, actual: [EventLog.Event], expected: [Baseline.ExpectedEvent], baseline: Baseline,
-                           into report: inout VerificationReport) {
-        let label = "baseline \(baseline.label)"
+                           label: String, into report: inout VerificationReport) {
         // Built on the first mismatch only: a matching boot (the hot path) never names components.
         var byName: [String: Baseline.ExpectedEvent]? = nil
         func expectedByName() -> [String: Baseline.ExpectedEvent] {

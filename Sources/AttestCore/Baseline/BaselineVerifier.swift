@@ -13,6 +13,8 @@ public struct VerifiedBaseline: Sendable, Hashable {
     /// The earliest notAfter in the verified chain (signer to anchor): after it, this verification no
     /// longer holds and a cache of it must be dropped. Nil only when no certificate carries a date.
     public let validUntil: Date?
+    /// What every appraisal against this baseline needs, computed once (not per attestation).
+    let appraisalIndex: AppraisalIndex
 
     init(baseline: Baseline, bytes: [UInt8], signer: String, validUntil: Date? = nil) {
         self.baseline = baseline
@@ -20,6 +22,22 @@ public struct VerifiedBaseline: Sendable, Hashable {
         self.signer = signer
         self.digest = DigestAlgorithm.sha256.hash(bytes).hex
         self.validUntil = validUntil
+        self.appraisalIndex = AppraisalIndex(baseline)
+    }
+
+    /// The baseline's expected events by PCR, its label and its pass message.
+    struct AppraisalIndex: Sendable, Hashable {
+        let expectedByPCR: [Int: [Baseline.ExpectedEvent]]
+        let label: String
+        let passMessage: String
+
+        init(_ baseline: Baseline) {
+            var byPCR: [Int: [Baseline.ExpectedEvent]] = [:]
+            for e in baseline.events { byPCR[e.pcr, default: []].append(e) }
+            expectedByPCR = byPCR
+            label = "baseline \(baseline.label)"
+            passMessage = "every event in \(baseline.bank) PCR(s) \(baseline.pcrs.map(String.init).joined(separator: ", ")) is in \(label)"
+        }
     }
 }
 

@@ -31,12 +31,8 @@ public struct AttestationService: Sendable {
 
     /// 32 random bytes for `hostID`, expiring after `nonceLifetime` (not yet stored).
     func newNonce(hostID: String, now: Date) -> NonceRecord {
-        // Four 64-bit draws from the system CSPRNG (getrandom), not one per byte (32 system calls).
-        var rng = SystemRandomNumberGenerator()
-        var nonce = [UInt8]()
-        nonce.reserveCapacity(32)
-        for _ in 0..<4 { withUnsafeBytes(of: rng.next() as UInt64) { nonce.append(contentsOf: $0) } }
-        return NonceRecord(nonce: nonce, hostId: hostID, expiresAt: now.addingTimeInterval(config.nonceLifetime))
+        // One getrandom call for the 32 bytes.
+        NonceRecord(nonce: SystemRandom.bytes(32), hostId: hostID, expiresAt: now.addingTimeInterval(config.nonceLifetime))
     }
 
     static func challenge(_ r: NonceRecord) -> ChallengeResponse {
@@ -124,7 +120,7 @@ public struct AttestationService: Sendable {
         if let appraisal, !appraisal.isAdmitted { findings += appraisal.failures }
 
         let admitted = findings.isEmpty && appraisal?.isAdmitted == true
-        let attestationID = RandomUUID.v4()
+        let attestationID = RandomUUID.v7(now: now)
         var token: String? = nil
         if admitted, let matched = appraisal?.matched {
             token = try await tokens.sign(tokens.claims(hostID: host.id, attestationID: attestationID, nonce: evidence.nonce,

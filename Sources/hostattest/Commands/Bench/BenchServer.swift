@@ -31,6 +31,7 @@ struct BenchServer: AsyncParsableCommand {
     @Flag(name: .long, help: "Ask POST /challenge before each attestation (two requests) instead of using the verdict's next challenge.")
     var noNextChallenge = false
     @Option(name: .long, help: "The child server's SQLite synchronous mode: full or normal.") var sqliteSynchronous: String = "full"
+    @Option(name: .long, help: "Event-loop threads of the load generator (its hosts' rounds run on them).") var clientThreads: Int = 1
     @Option(name: .long, help: "Use this server instead of starting one (needs --admin-token-file, --baseline-key, --baseline-cert).")
     var server: String?
     @Option(name: .long, help: "With --server: a file holding its admin token (to upload the baseline).") var adminTokenFile: String?
@@ -47,6 +48,7 @@ struct BenchServer: AsyncParsableCommand {
             guard rate.isFinite, rate >= 0.01, rate <= 1_000_000 else { throw ValidationError("--rate must be 0.01–1000000 attestations/s") }
             guard Double(hosts) / rate <= 3600 else { throw ValidationError("--rate must give each host a round at least every hour (hosts/rate ≤ 3600 s)") }
         }
+        guard (1...64).contains(clientThreads) else { throw ValidationError("--client-threads must be 1–64") }
         guard ["full", "normal"].contains(sqliteSynchronous) else { throw ValidationError("--sqlite-synchronous must be full or normal") }
         let external = [adminTokenFile, baselineKey, baselineCert]
         if let server {
@@ -78,7 +80,7 @@ struct BenchServer: AsyncParsableCommand {
             signature = fixture.signature
         }
         let load: BenchLoad
-        do { load = try BenchLoad(base: base, fixture: fixture, hosts: hosts, useNextChallenge: !noNextChallenge) } catch {
+        do { load = try BenchLoad(base: base, fixture: fixture, hosts: hosts, useNextChallenge: !noNextChallenge, threads: clientThreads) } catch {
             child?.stop()
             throw CLIError("bench server: \(error)")
         }

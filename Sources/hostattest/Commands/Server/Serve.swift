@@ -8,6 +8,7 @@ import HummingbirdTLS
 import Logging
 import Metrics
 import NIOCore
+import NIOPosix
 import NIOSSL
 import Prometheus
 
@@ -35,12 +36,15 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Token lifetime, seconds.") var tokenLifetime: Int = 300
     @Option(name: .long, help: "Audience written into tokens.") var tokenAudience: String?
     @Option(name: .long, help: "Seconds without attestation before an admitted host is stale.") var staleAfter: Int = 3600
+    @Option(name: .long, help: "Event-loop threads for HTTP I/O (default: half the cores, at least 1); requests are verified on Swift's task pool.")
+    var eventLoopThreads: Int?
 
     func validate() throws {
         guard (1...3600).contains(nonceLifetime) else { throw ValidationError("--nonce-lifetime must be 1–3600 seconds") }
         guard (1...86400).contains(tokenLifetime) else { throw ValidationError("--token-lifetime must be 1–86400 seconds") }
         guard SQLiteStore.Synchronous(rawValue: sqliteSynchronous) != nil else { throw ValidationError("--sqlite-synchronous must be full or normal") }
         guard staleAfter >= 1 else { throw ValidationError("--stale-after must be at least 1 second") }
+        if let n = eventLoopThreads, !(1...256).contains(n) { throw ValidationError("--event-loop-threads must be 1–256") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard tlsClientCa == nil || tlsCert != nil else { throw ValidationError("--tls-client-ca needs --tls-cert and --tls-key") }
     }
@@ -76,6 +80,10 @@ struct Serve: AsyncParsableCommand {
             server = .http1()
         }
         let scheme = tlsCert == nil ? "http" : "https"
+        // HTTP I/O is a small part of an attestation's work (verification runs on the task pool): on
+        // 2 cores one event loop measured faster than two (fewer threads contending; README, "Server benchmark").
+        let loops = MultiThreadedEventLoopGroup(numberOfThreads: eventLoopThreads ?? Self.defaultEventLoopThreads)
+        defer { loops.shutdownGracefully { _ in } }
         let application = Application(
             router: app.router(), server: server,
             configuration: .init(address: .hostname(host, port: port), serverName: "hostattest"),
@@ -83,9 +91,13 @@ struct Serve: AsyncParsableCommand {
                 let bound = channel.localAddress?.port ?? port
                 FileHandle.standardOutput.write(Data("listening on \(host):\(bound) (\(scheme))\n".utf8))
             },
+            eventLoopGroupProvider: .shared(loops),
             logger: logger)
         try await application.runService()
     }
+
+    /// Half the cores, at least 1.
+    static var defaultEventLoopThreads: Int { max(1, System.coreCount / 2) }
 
     static func address(_ text: String) throws -> (String, Int) {
         guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {

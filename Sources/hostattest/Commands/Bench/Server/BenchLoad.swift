@@ -18,14 +18,16 @@ final class BenchLoad: @unchecked Sendable {
     let useNextChallenge: Bool
     /// Enrollment and the baseline upload (not measured).
     let client: HTTPClient
-    let group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    /// The measured connections' event loops (the hosts' rounds run on them).
+    let group: MultiThreadedEventLoopGroup
     /// A request of the measured loop that has no response by then is an error (never a hang).
     static let requestTimeout: TimeAmount = .seconds(30)
     let counters = BenchCounters()
     /// `","eventLog":"<base64>"}`: the end of every attestation body.
     let logField: [UInt8]
 
-    init(base: String, fixture: BenchFixture, hosts: Int, useNextChallenge: Bool) throws {
+    init(base: String, fixture: BenchFixture, hosts: Int, useNextChallenge: Bool, threads: Int = 1) throws {
+        group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         self.base = base
         endpoint = try BenchEndpoint(url: base)
         self.fixture = fixture
@@ -39,7 +41,10 @@ final class BenchLoad: @unchecked Sendable {
         logField = Array("\",\"eventLog\":\"\(Data(fixture.log).base64EncodedString())\"}".utf8)
     }
 
-    func shutdown() async { try? await client.shutdown() }
+    func shutdown() async {
+        try? await client.shutdown()
+        try? await group.shutdownGracefully()
+    }
 
     struct Problem: Error, CustomStringConvertible { var description: String }
 
@@ -134,7 +139,7 @@ final class BenchLoad: @unchecked Sendable {
                                            pcrs: q.pcrs.tpm2ToolsSerialized(), logField: logField)
         let sent = Date()
         let response = try await connection.send(request, timeout: Self.requestTimeout)
-        let verdict = try Self.decode(BenchVerdict.self, response, path: requests.attestationPath)
+        let verdict = try Self.verdict(response, path: requests.attestationPath)
         if let n = verdict.nextChallenge, let until = Agent.usableUntil(n, verdictAt: verdict.at, sent: sent) { host.next = (n, until) }
         return verdict
     }
@@ -149,6 +154,15 @@ final class BenchLoad: @unchecked Sendable {
         }
     }
 
+    /// A 2xx verdict: its plain form scanned (``BenchVerdictScanner``), anything else decoded.
+    static func verdict(_ response: BenchHTTPResponse, path: String) throws -> BenchVerdict {
+        if (200..<300).contains(response.status),
+           let v = response.body.readableBytesView.withUnsafeBytes({ BenchVerdictScanner.scan($0) }) {
+            return v
+        }
+        return try decode(BenchVerdict.self, response, path: path)
+    }
+
     /// Loops `host` until the counters say stop; latencies of rounds that end inside the measured
     /// window are kept. Closed loop (`schedule` nil): the next round starts when the verdict has
     /// arrived, latency counted from the round's start. Open loop: rounds are due at
@@ -156,6 +170,14 @@ final class BenchLoad: @unchecked Sendable {
     /// is counted from when each round was due, not from when it could start (no coordinated
     /// omission): a server that falls behind shows a growing latency. Runs on `executor`, the event
     /// loop of the host's connection.
+    /// Sleeps on the host's own event loop (its timer): `Task.sleep` wakes on Dispatch's timer thread
+    /// and then hops back to the loop, an eventfd wake-up per round of the open loop.
+    static func sleep(nanoseconds: UInt64, on executor: isolated BenchHostExecutor) async {
+        await withUnsafeContinuation(isolation: executor) { (done: UnsafeContinuation<Void, Never>) in
+            executor.loop.scheduleTask(in: .nanoseconds(Int64(min(nanoseconds, UInt64(Int64.max))))) { done.resume() }
+        }
+    }
+
     func run(_ host: Host, schedule: (first: UInt64, interval: UInt64)?, on executor: isolated BenchHostExecutor) async {
         let now = { DispatchTime.now().uptimeNanoseconds }
         var due = schedule?.first ?? 0
@@ -163,7 +185,7 @@ final class BenchLoad: @unchecked Sendable {
             var start = now()
             if let schedule {
                 while start < due, !counters.stopped {
-                    try? await Task.sleep(nanoseconds: min(due - start, 250_000_000))
+                    await Self.sleep(nanoseconds: min(due - start, 250_000_000), on: executor)
                     start = now()
                 }
                 if counters.stopped { break }
