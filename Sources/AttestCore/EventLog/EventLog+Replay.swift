@@ -80,7 +80,11 @@ extension EventLog {
     /// into other PCRs, so a caller that relies on an event must have quoted that event's PCR in
     /// every bank it uses.
     public func verifyReplay(against expected: [DigestAlgorithm: [Int: [UInt8]]]) -> VerificationReport {
-        let replayed = replay()
+        verifyReplay(against: expected, replayed: replay())
+    }
+
+    /// ``verifyReplay(against:)`` with this log's replay already computed (``ReplayedEventLog``).
+    func verifyReplay(against expected: [DigestAlgorithm: [Int: [UInt8]]], replayed: PCRBanks) -> VerificationReport {
         var report = VerificationReport()
         for alg in expected.keys.sorted(by: { $0.tpmAlgorithmID < $1.tpmAlgorithmID }) {
             guard let values = expected[alg], !values.isEmpty else { continue }
@@ -123,5 +127,24 @@ extension EventLog {
             }
         }
         return report
+    }
+}
+
+/// An event log with its replay (``EventLog/replay()``), computed once: the banks always belong to
+/// this log (only this initializer makes one), so a verifier that is handed one can skip the replay
+/// without trusting anyone's PCR values. A server that sees the same log again (a host re-attesting,
+/// hosts booted from one image) keeps it and replays once.
+public struct ReplayedEventLog: Sendable {
+    public let log: EventLog
+    public let banks: PCRBanks
+
+    public init(_ log: EventLog) {
+        self.log = log
+        banks = log.replay()
+    }
+
+    /// ``EventLog/verifyReplay(against:)`` on the kept replay.
+    public func verifyReplay(against expected: [DigestAlgorithm: [Int: [UInt8]]]) -> VerificationReport {
+        log.verifyReplay(against: expected, replayed: banks)
     }
 }

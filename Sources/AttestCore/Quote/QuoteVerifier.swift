@@ -57,6 +57,12 @@ public struct QuoteVerifier: Sendable {
     ///   - eventLog: the host's event log, if its replay is to be checked against the quoted values.
     public func verify(attest attestInput: [UInt8], signature: TPMTSignature, pcrs: PCRValues, nonce: [UInt8],
                        eventLog: EventLog? = nil) -> QuoteVerification {
+        verify(attest: attestInput, signature: signature, pcrs: pcrs, nonce: nonce, replayedLog: eventLog.map(ReplayedEventLog.init))
+    }
+
+    /// ``verify(attest:signature:pcrs:nonce:eventLog:)`` with the log's replay already computed.
+    public func verify(attest attestInput: [UInt8], signature: TPMTSignature, pcrs: PCRValues, nonce: [UInt8],
+                       replayedLog eventLog: ReplayedEventLog?) -> QuoteVerification {
         var report = keyReport
         let attest = TPMSAttest.unwrapTPM2B(attestInput)
         let hash = signature.hashAlg

@@ -10,9 +10,12 @@ public struct AttestationService: Sendable {
     let config: ServerConfiguration
     let baselines: BaselineCatalog
     let tokens: TokenIssuer
+    /// Logs already parsed, replayed and appraised (found again by their exact bytes).
+    let logMemo: EventLogMemo
 
     public init(store: any AttestationStore, config: ServerConfiguration, baselines: BaselineCatalog, tokens: TokenIssuer) {
         self.store = store; self.config = config; self.baselines = baselines; self.tokens = tokens
+        logMemo = EventLogMemo()
     }
 
     /// A 32-byte random nonce for this host, single use, expiring after `nonceLifetime`.
@@ -45,17 +48,23 @@ public struct AttestationService: Sendable {
         var signature: TPMTSignature
         var pcrs: PCRValues
         var log: EventLog
+        var logBytes: [UInt8]
+        /// The memo's entry for exactly these log bytes (parsed, replayed), when there is one.
+        var memo: EventLogMemo.Entry?
     }
 
-    static func parse(_ r: AttestationRequest) throws -> Evidence {
+    /// `memo`: where a log seen before is found by its bytes (then not parsed again).
+    static func parse(_ r: AttestationRequest, memo: EventLogMemo? = nil) throws -> Evidence {
         let nonce = try Base64Field.decode(r.nonce, field: "nonce")
         let quote = try Base64Field.decode(r.quote, field: "quote")
         let sig = try Base64Field.decode(r.signature, field: "signature")
         let pcrs = try Base64Field.decode(r.pcrs, field: "pcrs")
-        let log = try Base64Field.decode(r.eventLog, field: "eventLog")
+        let logBytes = try Base64Field.decode(r.eventLog, field: "eventLog")
         do {
+            let entry = memo?.entry(for: logBytes)
             return Evidence(nonce: nonce, quote: quote, signature: try TPMTSignature(bytes: sig),
-                            pcrs: try PCRValues(tpm2ToolsSerialized: pcrs), log: try EventLog(bytes: log))
+                            pcrs: try PCRValues(tpm2ToolsSerialized: pcrs), log: try entry?.replayed.log ?? EventLog(bytes: logBytes),
+                            logBytes: logBytes, memo: entry)
         } catch let e as ParseError {
             throw APIError(400, .evidenceMalformed, "\(e)")
         }
@@ -64,7 +73,7 @@ public struct AttestationService: Sendable {
     public func attest(hostID: String, _ request: AttestationRequest, now: Date) async throws -> Verdict {
         // Parsed first (pure), so that the host and the nonce are read together; a malformed request for
         // an unknown or pending host still gets the 404 or 409 first.
-        let parsed = Result(catching: { try Self.parse(request) })
+        let parsed = Result(catching: { try Self.parse(request, memo: logMemo) })
         let (read, record) = try await store.attestationContext(hostID: hostID, nonce: (try? parsed.get())?.nonce ?? [])
         guard var host = read else { throw APIError.unknownHost(hostID) }
         guard host.state != .pending else { throw APIError(409, .hostNotActivated, "host \(host.name) has not activated its AK yet") }
@@ -102,7 +111,7 @@ public struct AttestationService: Sendable {
         // baselines. This runs on the request's own task (Hummingbird runs handlers off the event
         // loop), with no hop to another executor.
         let active = try await baselines.active(group: host.group, now: now)
-        let outcome = Self.verify(evidence, akPublic: host.akPublic, allowWeak: config.allowWeakAlgorithms, baselines: active)
+        let outcome = Self.verify(evidence, akPublic: host.akPublic, allowWeak: config.allowWeakAlgorithms, baselines: active, memo: logMemo)
         let (quoteReport, verifiedQuote, appraisal) = outcome
         findings += quoteReport.failures
         if let verified = verifiedQuote {
@@ -176,17 +185,28 @@ public struct AttestationService: Sendable {
     }
 
     /// The quote against the stored AK (with the log replay), then the appraisal of a verified quote.
+    /// With `memo`: a log seen before is not replayed or appraised again (the quote is verified afresh
+    /// against the kept replay), and the log of a quote that verified is kept.
     static func verify(_ evidence: Evidence, akPublic: [UInt8], allowWeak: Bool,
-                       baselines: [VerifiedBaseline]) -> (VerificationReport, VerifiedQuote?, Appraisal?) {
+                       baselines: [VerifiedBaseline], memo: EventLogMemo? = nil) -> (VerificationReport, VerifiedQuote?, Appraisal?) {
         guard let area = try? TPMTPublic(bytes: akPublic), let ak = try? AttestationKey(publicArea: area) else {
             var r = VerificationReport()
             r.fail(.akUnusable, "the stored attestation key cannot be loaded", component: "AK")
             return (r, nil, nil)
         }
+        let replayed = evidence.memo?.replayed ?? ReplayedEventLog(evidence.log)
         let q = QuoteVerifier(attestationKey: ak, allowWeakAlgorithms: allowWeak)
-            .verify(attest: evidence.quote, signature: evidence.signature, pcrs: evidence.pcrs, nonce: evidence.nonce, eventLog: evidence.log)
+            .verify(attest: evidence.quote, signature: evidence.signature, pcrs: evidence.pcrs, nonce: evidence.nonce, replayedLog: replayed)
         guard let verified = q.verified else { return (q.report, nil, nil) }
-        return (q.report, verified, Appraiser.appraise(quote: verified, log: evidence.log, baselines: baselines))
+        guard let memo, let entry = evidence.memo ?? memo.keep(bytes: evidence.logBytes, replayed: replayed) else {
+            return (q.report, verified, Appraiser.appraise(quote: verified, log: replayed.log, baselines: baselines))
+        }
+        let key = EventLogMemo.AppraisalKey(baselines: baselines.map(\.digest), selection: verified.pcrs.selection,
+                                            eventLogChecked: verified.eventLogChecked)
+        if let known = memo.appraisal(entry, key) { return (q.report, verified, known) }
+        let appraisal = Appraiser.appraise(quote: verified, log: replayed.log, baselines: baselines)
+        memo.keep(appraisal, in: entry, key)
+        return (q.report, verified, appraisal)
     }
 
     /// Turns `verdict` into a rejection for `code` (once): no token, no baseline.
