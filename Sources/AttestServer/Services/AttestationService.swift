@@ -48,23 +48,27 @@ public struct AttestationService: Sendable {
         var signature: TPMTSignature
         var pcrs: PCRValues
         var log: EventLog
-        var logBytes: [UInt8]
-        /// The memo's entry for exactly these log bytes (parsed, replayed), when there is one.
+        /// The log as the request carried it (base64): what the memo is keyed by.
+        var logText: String
+        /// The memo's entry for exactly this log text (parsed, replayed), when there is one.
         var memo: EventLogMemo.Entry?
     }
 
-    /// `memo`: where a log seen before is found by its bytes (then not parsed again).
+    /// `memo`: where a log seen before is found by its text (then neither decoded nor parsed again).
     static func parse(_ r: AttestationRequest, memo: EventLogMemo? = nil) throws -> Evidence {
         let nonce = try Base64Field.decode(r.nonce, field: "nonce")
         let quote = try Base64Field.decode(r.quote, field: "quote")
         let sig = try Base64Field.decode(r.signature, field: "signature")
         let pcrs = try Base64Field.decode(r.pcrs, field: "pcrs")
-        let logBytes = try Base64Field.decode(r.eventLog, field: "eventLog")
+        let entry = memo?.entry(for: r.eventLog)
+        let log: EventLog
+        if let entry { log = entry.replayed.log } else {
+            let bytes = try Base64Field.decode(r.eventLog, field: "eventLog")
+            do { log = try EventLog(bytes: bytes) } catch let e as ParseError { throw APIError(400, .evidenceMalformed, "\(e)") }
+        }
         do {
-            let entry = memo?.entry(for: logBytes)
             return Evidence(nonce: nonce, quote: quote, signature: try TPMTSignature(bytes: sig),
-                            pcrs: try PCRValues(tpm2ToolsSerialized: pcrs), log: try entry?.replayed.log ?? EventLog(bytes: logBytes),
-                            logBytes: logBytes, memo: entry)
+                            pcrs: try PCRValues(tpm2ToolsSerialized: pcrs), log: log, logText: r.eventLog, memo: entry)
         } catch let e as ParseError {
             throw APIError(400, .evidenceMalformed, "\(e)")
         }
@@ -198,7 +202,7 @@ public struct AttestationService: Sendable {
         let q = QuoteVerifier(attestationKey: ak, allowWeakAlgorithms: allowWeak)
             .verify(attest: evidence.quote, signature: evidence.signature, pcrs: evidence.pcrs, nonce: evidence.nonce, replayedLog: replayed)
         guard let verified = q.verified else { return (q.report, nil, nil) }
-        guard let memo, let entry = evidence.memo ?? memo.keep(bytes: evidence.logBytes, replayed: replayed) else {
+        guard let memo, let entry = evidence.memo ?? memo.keep(bytes: Array(evidence.logText.utf8), replayed: replayed) else {
             return (q.report, verified, Appraiser.appraise(quote: verified, log: replayed.log, baselines: baselines))
         }
         let key = EventLogMemo.AppraisalKey(baselines: baselines.map(\.digest), selection: verified.pcrs.selection,

@@ -1,13 +1,14 @@
 import AttestCore
 import Foundation
 
-/// Event logs the server has already parsed, replayed and appraised, found again by their exact bytes.
+/// Event logs the server has already parsed, replayed and appraised, found again by their exact text
+/// (the request's base64, so a log seen before is not even decoded).
 ///
 /// A host re-attesting between reboots sends the same log every time, and hosts booted from one image
 /// on one machine model send the same log as each other: parsing, replaying and appraising it again
-/// was a tenth of an attestation's CPU. An entry is found only when its bytes equal the request's, byte
-/// for byte (a hash picks the candidate, `memcmp` decides), so a memoized result is the result of the
-/// same computation on the same input. The quote itself (signature, nonce, PCR digest, the PCR values
+/// was a tenth of an attestation's CPU. An entry is found only when its text equals the request's, byte
+/// for byte (a hash picks the candidate, `memcmp` decides); equal text decodes to equal bytes, so a
+/// memoized result is the result of the same computation on the same input. The quote itself (signature, nonce, PCR digest, the PCR values
 /// against the kept replay) is verified afresh every time.
 ///
 /// Only a log whose quote verified under an enrolled host's AK is kept (no one else can fill the memo),
@@ -21,6 +22,7 @@ final class EventLogMemo: @unchecked Sendable {
     }
 
     final class Entry: @unchecked Sendable {
+        /// The log's text (base64, as the request carried it).
         let bytes: [UInt8]
         let replayed: ReplayedEventLog
         fileprivate var appraisals: [AppraisalKey: Appraisal] = [:]
@@ -37,26 +39,34 @@ final class EventLogMemo: @unchecked Sendable {
     init(budgetBytes: Int = 32 << 20) { self.budgetBytes = budgetBytes }
 
     /// The candidate's slot: the length and up to 256 bytes from each end (cheap; equality is checked in full).
-    static func slot(_ bytes: [UInt8]) -> Int {
+    static func slot(_ raw: UnsafeRawBufferPointer) -> Int {
         var h = Hasher()
-        h.combine(bytes.count)
-        bytes.withUnsafeBytes { raw in
-            h.combine(bytes: UnsafeRawBufferPointer(rebasing: raw.prefix(256)))
-            h.combine(bytes: UnsafeRawBufferPointer(rebasing: raw.suffix(256)))
-        }
+        h.combine(raw.count)
+        h.combine(bytes: UnsafeRawBufferPointer(rebasing: raw.prefix(256)))
+        h.combine(bytes: UnsafeRawBufferPointer(rebasing: raw.suffix(256)))
         return h.finalize()
     }
 
-    static func same(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        return a.withUnsafeBytes { x in b.withUnsafeBytes { y in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }
+    static func slot(_ bytes: [UInt8]) -> Int { bytes.withUnsafeBytes { slot($0) } }
+
+    static func same(_ a: [UInt8], _ y: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == y.count else { return false }
+        return a.withUnsafeBytes { x in x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 }
     }
 
     /// The entry holding exactly `bytes`, if any.
-    func entry(for bytes: [UInt8]) -> Entry? {
+    func entry(for bytes: UnsafeRawBufferPointer) -> Entry? {
         let key = Self.slot(bytes)
         guard let e = lock.withLock({ entries[key] }), Self.same(e.bytes, bytes) else { return nil }
         return e
+    }
+
+    func entry(for bytes: [UInt8]) -> Entry? { bytes.withUnsafeBytes { entry(for: $0) } }
+
+    /// The entry for exactly this text (a native string's UTF-8 is read in place).
+    func entry(for text: String) -> Entry? {
+        var text = text
+        return text.withUTF8 { entry(for: UnsafeRawBufferPointer($0)) }
     }
 
     /// Keeps `replayed` (parsed from `bytes`) after its quote verified; returns its entry (nil when too large).
