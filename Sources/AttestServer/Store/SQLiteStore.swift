@@ -27,11 +27,7 @@ public final class SQLiteStore: AttestationStore {
         var config = Configuration()
         config.busyMode = .timeout(10)
         let pragma = "PRAGMA synchronous = \(synchronous == .full ? "FULL" : "NORMAL")"
-        let ckpt = ProcessInfo.processInfo.environment["HA_CKPT"]
-        config.prepareDatabase { db in
-            try db.execute(sql: pragma)
-            if let ckpt { try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Int(ckpt) ?? 1000)") }
-        }
+        config.prepareDatabase { db in try db.execute(sql: pragma) }
         pool = try DatabasePool(path: path, configuration: config)
         let cache = HostRowCache()
         rowCache = cache

@@ -117,8 +117,9 @@ struct BenchServer: AsyncParsableCommand {
             let start = ns()
             for (i, h) in enrolled.enumerated() {
                 let schedule = rate.map { (first: start + UInt64(Double(i) / $0 * 1e9), interval: UInt64(Double(hosts) / $0 * 1e9)) }
-                let executor = BenchHostExecutor(loop: load.group.next())
-                group.addTask { await load.run(h, schedule: schedule, on: executor) }
+                let loop = load.group.next()
+                let executor = BenchHostExecutor(loop: loop)
+                group.addTask(executorPreference: EventLoopTaskExecutor(loop: loop)) { await load.run(h, schedule: schedule, on: executor) }
             }
             try? await Task.sleep(nanoseconds: UInt64(warmup * 1e9))
             let cpu0 = (server: serverPID.flatMap(ProcessStats.cpuSeconds), own: ProcessStats.ownCPUSeconds())

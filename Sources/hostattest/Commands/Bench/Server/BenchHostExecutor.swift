@@ -13,3 +13,17 @@ actor BenchHostExecutor {
         unownedExecutor = loop.executor.asUnownedSerialExecutor()
     }
 }
+
+/// A host's event loop as the task executor its round task prefers: a continuation resumed on the
+/// loop (a response arrived, a timer fired) resumes the task on the same loop instead of Swift's
+/// global pool (a futex wake-up there, then an eventfd wake-up back to the loop for the actor).
+final class EventLoopTaskExecutor: TaskExecutor, @unchecked Sendable {
+    let loop: any EventLoop
+
+    init(loop: any EventLoop) { self.loop = loop }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    }
+}
