@@ -3,6 +3,7 @@ import AttestWire
 import Crypto
 import Foundation
 import Testing
+import TestSupport
 @testable import AttestCore
 
 /// The verdict's next challenge: one request per attestation for a re-attesting host, with exactly
@@ -82,6 +83,45 @@ import Testing
             #expect(replayed.status == .rejected && codes(replayed) == ["nonce.reused"] && replayed.nextChallenge == nil)
             let again = try await api.attest(id, tpm: tpm, nonce: try nonce(good))
             #expect(again.status == .admitted)
+        }
+    }
+
+    /// Requests not made by the host's TPM over a valid challenge of this host (a forged quote, a nonce
+    /// never issued, a replay, another host's nonce) are in the audit trail but change nothing of the
+    /// host: state, last verdict, attestation time. A genuine failure (the host's TPM, a valid nonce, a
+    /// VIB not in the baseline) makes it `rejected`.
+    @Test func onlyTheHostsTPMChangesItsState() async throws {
+        let world = try World()
+        let dir = TempDir("state")
+        try await withServer(world, store: try SQLiteStore(path: dir.file("attest.db").path)) { api, _ in
+            let (id, tpm) = try await setUp(api, world)
+            func view() async throws -> HostView { try api.decode(HostView.self, try await api.send(.get, "/v1/hosts/\(id)", admin: true)) }
+            let first = try await api.attest(id, tpm: tpm, nonce: try await api.challenge(id))
+            #expect(first.status == .admitted)
+            let admitted = try await view()
+            #expect(admitted.state == .admitted && admitted.lastVerdict?.attestationId == first.attestationId)
+
+            let forged = try await api.attest(id, tpm: tpm, nonce: try await api.challenge(id), signer: P256.Signing.PrivateKey())
+            let unknown = try await api.attest(id, tpm: tpm, nonce: [UInt8](repeating: 7, count: 32))
+            let (tpmB, certB) = try world.tpm()
+            let other = try await api.enroll(tpmB, cert: certB, name: "host-b")
+            let foreign = try await api.attest(id, tpm: tpm, nonce: try await api.challenge(other))
+            let held = try nonce(first)
+            let good = try await api.attest(id, tpm: tpm, nonce: held)
+            let replay = try await api.attest(id, tpm: tpm, nonce: held)
+            #expect([forged, unknown, foreign, replay].allSatisfy { $0.status == .rejected } && good.status == .admitted)
+            let after = try await view()
+            #expect(after.state == .admitted && after.lastVerdict?.attestationId == good.attestationId)
+            #expect(after.lastAttestationAt == good.at)
+            let audit = try await api.audit(id).map(\.attestationId)
+            #expect(audit == [first, forged, unknown, foreign, good, replay].map(\.attestationId))
+
+            var tampered = BootLog()
+            tampered.vibs[1].version = "1.2.0-1"
+            let bad = try await api.attest(id, tpm: tpm, nonce: try await api.challenge(id), boot: tampered)
+            #expect(bad.status == .rejected)
+            let rejected = try await view()
+            #expect(rejected.state == .rejected && rejected.lastVerdict?.attestationId == bad.attestationId)
         }
     }
 

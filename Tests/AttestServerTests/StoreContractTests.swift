@@ -202,6 +202,33 @@ import TestSupport
         }
     }
 
+    /// A verdict for the audit trail only (`updatingHost: false`) appends its entry and consumes its
+    /// nonce, and leaves the host's state, last verdict, attestation time and counters as they were.
+    @Test(arguments: Kind.allCases) func anAuditOnlyVerdictLeavesTheHostAlone(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        var h = host()
+        try await store.insertHost(h)
+        h.state = .admitted
+        h.lastVerdict = verdict(h.id)
+        h.lastAttestationAt = Date(timeIntervalSince1970: 1_700_000_100)
+        h.lastResetCount = 5
+        try await store.commit(verdict: h.lastVerdict!, host: h, consumingNonce: nil)
+        let before = try #require(try await store.host(id: h.id))
+        let nonce = [UInt8](repeating: 0x51, count: 32)
+        try await store.insertNonce(NonceRecord(nonce: nonce, hostId: h.id, expiresAt: Date().addingTimeInterval(60)), purgeBefore: Date())
+        var forged = h
+        forged.state = .rejected
+        forged.lastAttestationAt = Date(timeIntervalSince1970: 1_700_000_900)
+        forged.lastResetCount = 9
+        let rejection = verdict(h.id, .rejected)
+        forged.lastVerdict = rejection
+        try await store.commit(verdict: rejection, host: forged, consumingNonce: nonce, issuing: nil, updatingHost: false)
+        let after = try #require(try await store.host(id: h.id))
+        #expect(after == before)
+        #expect(try await store.attestations(hostID: h.id).map(\.attestationId) == [h.lastVerdict!.attestationId, rejection.attestationId])
+        #expect(try await store.nonce(nonce)?.used == true)
+    }
+
     /// Concurrent commits (the SQLite store groups them into shared transactions): each succeeds or
     /// fails on its own; of two commits of one nonce exactly one succeeds, and the other writes nothing.
     @Test(arguments: Kind.allCases) func concurrentCommitsSucceedOrFailEachOnItsOwn(_ kind: Kind) async throws {

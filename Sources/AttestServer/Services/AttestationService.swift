@@ -142,27 +142,36 @@ public struct AttestationService: Sendable {
         var verdict = Verdict(attestationId: attestationID, hostId: host.id, status: admitted ? .admitted : .rejected,
                               at: Timestamp.string(now), findings: findings.map(\.wire), notes: notes,
                               baseline: appraisal?.matched?.baseline.label, token: token)
-        if host.state != .revoked { host.state = admitted ? .admitted : .rejected }
-        host.lastAttestationAt = now
-        host.lastVerdict = verdict.recorded
+        // Only the holder of the host's TPM answering a valid challenge of this host (a quote that verified
+        // under the host's AK over an unused, unexpired nonce issued to it) changes the host: its state,
+        // last verdict, attestation time and counters. Attestation requests are unauthenticated, so any
+        // other verdict (a forged, garbage, replayed or late request) goes to the audit trail only: nobody
+        // can flip a host to `rejected` or overwrite its last verdict by posting on its behalf.
+        var updatingHost = verifiedQuote != nil && nonceValid
+        if updatingHost {
+            if host.state != .revoked { host.state = admitted ? .admitted : .rejected }
+            host.lastAttestationAt = now
+            host.lastVerdict = verdict.recorded
+        }
         // The next challenge rides in the verdict's own transaction, in the host's row (no extra
-        // write). It is issued only to the holder of the host's TPM: for a quote that verified under
-        // the host's AK over a valid (unused, unexpired) nonce of this host (a forged, garbage, replayed
-        // or late request gets none, so it cannot void the host's current one), and only for a host that
-        // may attest again. It is added to the answer, never to the audit trail.
-        var next = host.state == .revoked || !nonceValid || verifiedQuote == nil ? nil : newNonce(hostID: host.id, now: now)
+        // write). It is issued on the same rule (a forged, garbage, replayed or late request gets none,
+        // so it cannot void the host's current one), and only for a host that may attest again. It is
+        // added to the answer, never to the audit trail.
+        var next = host.state == .revoked || !updatingHost ? nil : newNonce(hostID: host.id, now: now)
         // The commit re-reads the host in its transaction. What changed since the read above makes
         // the verdict a rejection, committed again over the current record (each retry resolves
         // one concurrent change; an admin changing the host over and over gets a 409).
         for attempt in 1... {
             do {
-                try await store.commit(verdict: verdict.recorded, host: host, consumingNonce: consume, issuing: next)
+                try await store.commit(verdict: verdict.recorded, host: host, consumingNonce: consume, issuing: next, updatingHost: updatingHost)
                 break
             } catch StoreError.nonceAlreadyUsed {
-                // Another attestation consumed the nonce between the check and the commit.
+                // Another attestation consumed the nonce between the check and the commit: this one
+                // no longer answers a valid challenge.
                 Self.reject(&verdict, .nonceReused, "the nonce was used by a concurrent attestation", component: "nonce")
                 consume = nil
                 next = nil
+                updatingHost = false
             } catch StoreError.notFound {
                 // Deleted by an admin meanwhile: nothing is written, nothing admitted.
                 throw APIError.unknownHost(hostID)
@@ -182,7 +191,7 @@ public struct AttestationService: Sendable {
                 host.lastAttestationAt = lastAttestationAt
             }
             if attempt >= 4 { throw APIError(409, .hostChanged, "host \(host.name) changed repeatedly while attesting; retry") }
-            host.lastVerdict = verdict.recorded
+            if updatingHost { host.lastVerdict = verdict.recorded }
         }
         verdict.nextChallenge = next.map(Self.challenge)
         return verdict

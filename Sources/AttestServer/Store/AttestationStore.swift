@@ -42,8 +42,10 @@ public protocol AttestationStore: Sendable {
     /// go forward). The nonce consumed is the host's current next challenge when it equals it (then
     /// kept as `lastChallenge`), else a nonce-table nonce. `next`, when given, becomes the host's next
     /// challenge (in its row: no nonce-table write); without it the host keeps its current one, unless
-    /// that was just consumed.
-    func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?) async throws
+    /// that was just consumed. With `updatingHost` false (a verdict not made on the host's TPM answering
+    /// a valid challenge: anyone can post one) the verdict goes to the audit trail only: the host's state,
+    /// last verdict, attestation time and counters stay as they are (the nonce is still consumed).
+    func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?, updatingHost: Bool) async throws
     /// The audit trail of a host, oldest first.
     func attestations(hostID: String) async throws -> [Verdict]
 
@@ -75,8 +77,13 @@ extension AttestationStore {
         return (host, try await self.nonce(nonce))
     }
 
-    /// ``commit(verdict:host:consumingNonce:issuing:)`` without a next challenge.
+    /// ``commit(verdict:host:consumingNonce:issuing:updatingHost:)`` without a next challenge.
     public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?) async throws {
-        try await commit(verdict: verdict, host: host, consumingNonce: nonce, issuing: nil)
+        try await commit(verdict: verdict, host: host, consumingNonce: nonce, issuing: nil, updatingHost: true)
+    }
+
+    /// ``commit(verdict:host:consumingNonce:issuing:updatingHost:)`` of a verdict that updates the host.
+    public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?) async throws {
+        try await commit(verdict: verdict, host: host, consumingNonce: nonce, issuing: next, updatingHost: true)
     }
 }

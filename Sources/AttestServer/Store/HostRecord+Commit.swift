@@ -21,9 +21,11 @@ extension HostRecord {
 
     /// The row to store: `current` with the attestation's own fields from `self`. The state follows
     /// the verdict, except that a revoked host stays revoked; the TPM counters are written only
-    /// forward (never below what a concurrent attestation stored).
-    public func committed(over current: HostRecord, verdict: Verdict) -> HostRecord {
+    /// forward (never below what a concurrent attestation stored). Without `updatingHost` the row is
+    /// `current` unchanged (a verdict for the audit trail only).
+    public func committed(over current: HostRecord, verdict: Verdict, updatingHost: Bool = true) -> HostRecord {
         var row = current
+        guard updatingHost else { return row }
         row.state = current.state == .revoked ? .revoked : (verdict.status == .admitted ? .admitted : .rejected)
         row.lastAttestationAt = lastAttestationAt
         row.lastVerdict = lastVerdict

@@ -45,10 +45,10 @@ public actor MemoryStore: AttestationStore {
         nonces[value] ?? hostsByID.values.lazy.compactMap(\.nextChallenge).first { $0.nonce == value }
     }
 
-    public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?) throws {
+    public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?, updatingHost: Bool) throws {
         guard let current = hostsByID[host.id] else { throw StoreError.notFound }
         if host.commitConflict(current: current, verdict: verdict) { throw StoreError.hostChanged(current: current) }
-        var row = host.committed(over: current, verdict: verdict)
+        var row = host.committed(over: current, verdict: verdict, updatingHost: updatingHost)
         let chained = row.settleChallenges(current: current, consuming: nonce, issuing: next)
         if let nonce, !chained {
             guard var n = nonces[nonce], !n.used else { throw StoreError.nonceAlreadyUsed }

@@ -249,14 +249,14 @@ public final class SQLiteStore: AttestationStore {
         }
     }
 
-    public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?) async throws {
+    public func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?, updatingHost: Bool) async throws {
         let json = Self.verdictJSON(verdict) ?? "{}"
         try await batcher.commit { db in
             // The host as it is now, inside the write transaction (an admin's revoke, group change or
             // delete may have landed while the quote was verified); its last verdict is not decoded.
             guard let current = try Self.hostButVerdict(id: host.id, in: db) else { throw StoreError.notFound }
             if host.commitConflict(current: current, verdict: verdict) { throw StoreError.hostChanged(current: current) }
-            var row = host.committed(over: current, verdict: verdict)
+            var row = host.committed(over: current, verdict: verdict, updatingHost: updatingHost)
             let chained = row.settleChallenges(current: current, consuming: nonce, issuing: next)
             if let nonce, !chained {
                 try db.cachedStatement(sql: "UPDATE nonces SET used = 1 WHERE nonce = ? AND used = 0").execute(arguments: [Data(nonce)])
@@ -264,6 +264,14 @@ public final class SQLiteStore: AttestationStore {
             }
             try db.cachedStatement(sql: "INSERT INTO audit (id, hostId, at, status, verdict) VALUES (?, ?, ?, ?, ?)")
                 .execute(arguments: [verdict.attestationId, verdict.hostId, verdict.at, verdict.status.rawValue, json])
+            guard updatingHost else {
+                // The audit trail only; the row's challenge columns still follow a consumed nonce.
+                try db.cachedStatement(sql: "UPDATE hosts SET nextNonce = ?, nextNonceExpiresAt = ?, lastNonce = ? WHERE id = ?")
+                    .execute(arguments: [row.nextChallenge.map { Data($0.nonce) }, row.nextChallenge?.expiresAt.timeIntervalSince1970,
+                                         row.lastChallenge.map { Data($0) }, row.id])
+                self.rowCache.put(row)
+                return
+            }
             try db.cachedStatement(sql: """
                 UPDATE hosts SET state = ?, lastAttestationAt = ?, lastResetCount = ?, lastRestartCount = ?, lastClock = ?, lastVerdict = ?,
                     nextNonce = ?, nextNonceExpiresAt = ?, lastNonce = ?

@@ -21,9 +21,9 @@ final class InterferingStore: AttestationStore, @unchecked Sendable {
         return true
     }
 
-    func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?) async throws {
+    func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?, updatingHost: Bool) async throws {
         if takeTurn() { try await interfere(inner, host) }
-        try await inner.commit(verdict: verdict, host: host, consumingNonce: nonce, issuing: next)
+        try await inner.commit(verdict: verdict, host: host, consumingNonce: nonce, issuing: next, updatingHost: updatingHost)
     }
 
     func insertHost(_ host: HostRecord, recording decision: EnrollmentDecision?) async throws { try await inner.insertHost(host, recording: decision) }
