@@ -1,6 +1,7 @@
 import AttestServer
 import AttestWire
 import Foundation
+import GRDB
 import Testing
 import TestSupport
 
@@ -377,6 +378,27 @@ import TestSupport
         // The enrollment audit outlives the host.
         #expect(try await store.deleteHost(id: h.id))
         #expect(try await store.enrollments().count == 3)
+    }
+
+    /// A row the schema does not allow (edited by hand: text where a date is stored) fails the reads
+    /// of that host with an error, and the process goes on.
+    @Test func aHandEditedRowIsAnErrorNotACrash() async throws {
+        let path = dir.file("edited.db").path
+        let store = try SQLiteStore(path: path)
+        let h = host()
+        try await store.insertHost(h)
+        try await store.insertHost(host("h2"))
+        let raw = try DatabaseQueue(path: path)
+        try await raw.write { db in try db.execute(sql: "UPDATE hosts SET enrolledAt = 'yesterday' WHERE id = ?", arguments: [h.id]) }
+        await #expect(throws: (any Error).self) { try await store.host(id: h.id) }
+        await #expect(throws: (any Error).self) { try await store.hosts() }
+        await #expect(throws: (any Error).self) { try await store.attestationContext(hostID: h.id, nonce: [1]) }
+        await #expect(throws: (any Error).self) { try await store.commit(verdict: verdict(h.id), host: h, consumingNonce: nil) }
+        #expect(try await store.host(name: "h2")?.name == "h2")
+        #expect(try await store.attestations(hostID: h.id).isEmpty)
+        try await store.insertBaseline(BaselineRecord(id: "b", group: "g", bytes: [1], signature: [2], addedAt: Date()))
+        try await raw.write { db in try db.execute(sql: "UPDATE baselines SET addedAt = 'soon'") }
+        await #expect(throws: (any Error).self) { try await store.baselines() }
     }
 
     @Test func sqliteEnrollmentAuditIsAppendOnly() async throws {

@@ -96,22 +96,25 @@ public final class SQLiteStore: AttestationStore {
         """
 
     /// A `hosts` row, by position (GRDB's by-name lookup lowercases every name: a measurable cost on
-    /// the hot path): ``hostColumnsButVerdict``, then `lastVerdict` when selected.
-    private static func host(_ row: Row) -> HostRecord {
-        var h = HostRecord(id: row[0], name: row[1], group: row[2], state: HostState(rawValue: row[3]) ?? .revoked,
-                           ekPublic: Array(row[4] as Data), ekFingerprint: row[5], ekBasis: row[6],
-                           akPublic: Array(row[7] as Data), akName: row[8],
-                           secretHash: (row[9] as Data?).map(Array.init),
-                           enrolledAt: Date(timeIntervalSince1970: row[10]))
-        h.lastAttestationAt = (row[11] as Double?).map(Date.init(timeIntervalSince1970:))
-        h.lastResetCount = (row[12] as Int64?).map { UInt32(truncatingIfNeeded: $0) }
-        h.lastRestartCount = (row[13] as Int64?).map { UInt32(truncatingIfNeeded: $0) }
-        h.lastClock = (row[14] as Int64?).map { UInt64(bitPattern: $0) }
-        if let nonce = row[15] as Data?, let expires = row[16] as Double? {
+    /// the hot path): ``hostColumnsButVerdict``, then `lastVerdict` when selected. Decoded with GRDB's
+    /// throwing accessors: a value of the wrong type or a NULL where the schema says NOT NULL (a
+    /// hand-edited database) fails the request that read it (HTTP 500), never the process.
+    private static func host(_ row: Row) throws -> HostRecord {
+        func value<T: DatabaseValueConvertible>(_ i: Int, _ type: T.Type = T.self) throws -> T { try row.decode(T.self, atIndex: i) }
+        var h = HostRecord(id: try value(0), name: try value(1), group: try value(2), state: HostState(rawValue: try value(3)) ?? .revoked,
+                           ekPublic: Array(try value(4, Data.self)), ekFingerprint: try value(5), ekBasis: try value(6),
+                           akPublic: Array(try value(7, Data.self)), akName: try value(8),
+                           secretHash: try value(9, Data?.self).map(Array.init),
+                           enrolledAt: Date(timeIntervalSince1970: try value(10)))
+        h.lastAttestationAt = try value(11, Double?.self).map(Date.init(timeIntervalSince1970:))
+        h.lastResetCount = try value(12, Int64?.self).map { UInt32(truncatingIfNeeded: $0) }
+        h.lastRestartCount = try value(13, Int64?.self).map { UInt32(truncatingIfNeeded: $0) }
+        h.lastClock = try value(14, Int64?.self).map { UInt64(bitPattern: $0) }
+        if let nonce = try value(15, Data?.self), let expires = try value(16, Double?.self) {
             h.nextChallenge = NonceRecord(nonce: Array(nonce), hostId: h.id, expiresAt: Date(timeIntervalSince1970: expires))
         }
-        h.lastChallenge = (row[17] as Data?).map(Array.init)
-        h.lastVerdict = row.count > 18 ? (row[18] as String?).flatMap { try? decoder.decode(Verdict.self, from: Data($0.utf8)) } : nil
+        h.lastChallenge = try value(17, Data?.self).map(Array.init)
+        h.lastVerdict = row.count > 18 ? try value(18, String?.self).flatMap { try? decoder.decode(Verdict.self, from: Data($0.utf8)) } : nil
         return h
     }
 
@@ -136,16 +139,16 @@ public final class SQLiteStore: AttestationStore {
 
     public func host(id: String) async throws -> HostRecord? {
         try await pool.read { db in
-            try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts WHERE id = ?"), arguments: [id]).map(Self.host)
+            try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts WHERE id = ?"), arguments: [id]).map { try Self.host($0) }
         }
     }
 
     public func host(name: String) async throws -> HostRecord? {
-        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts WHERE name = ?", arguments: [name]).map(Self.host) }
+        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts WHERE name = ?", arguments: [name]).map { try Self.host($0) } }
     }
 
     public func hosts() async throws -> [HostRecord] {
-        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts ORDER BY name").map(Self.host) }
+        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts ORDER BY name").map { try Self.host($0) } }
     }
 
     private static func update(_ h: HostRecord, in db: Database) throws {
@@ -174,10 +177,10 @@ public final class SQLiteStore: AttestationStore {
     public func enrollments() async throws -> [EnrollmentDecision] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM enrollment_audit ORDER BY seq").map {
-                EnrollmentDecision(id: $0["id"], at: $0["at"], name: $0["name"], group: $0["grp"],
-                                   outcome: EnrollmentDecision.Outcome(rawValue: $0["outcome"]) ?? .refused, hostId: $0["hostId"] as String?,
-                                   code: $0["code"] as String?, detail: $0["detail"], ekFingerprint: $0["ekFingerprint"] as String?,
-                                   ekBasis: $0["ekBasis"] as String?, akName: $0["akName"] as String?)
+                EnrollmentDecision(id: try $0.decode(forColumn: "id"), at: try $0.decode(forColumn: "at"), name: try $0.decode(forColumn: "name"), group: try $0.decode(forColumn: "grp"),
+                                   outcome: EnrollmentDecision.Outcome(rawValue: try $0.decode(forColumn: "outcome")) ?? .refused, hostId: try $0.decode(String?.self, forColumn: "hostId"),
+                                   code: try $0.decode(String?.self, forColumn: "code"), detail: try $0.decode(forColumn: "detail"), ekFingerprint: try $0.decode(String?.self, forColumn: "ekFingerprint"),
+                                   ekBasis: try $0.decode(String?.self, forColumn: "ekBasis"), akName: try $0.decode(String?.self, forColumn: "akName"))
             }
         }
     }
@@ -187,7 +190,7 @@ public final class SQLiteStore: AttestationStore {
             self.rowCache.remove(id: id)
             try db.execute(sql: "UPDATE hosts SET state = ? WHERE id = ?", arguments: [HostState.revoked.rawValue, id])
             guard db.changesCount > 0 else { return nil }
-            return try Row.fetchOne(db, sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts WHERE id = ?", arguments: [id]).map(Self.host)
+            return try Row.fetchOne(db, sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts WHERE id = ?", arguments: [id]).map { try Self.host($0) }
         }
     }
 
@@ -196,7 +199,7 @@ public final class SQLiteStore: AttestationStore {
             self.rowCache.remove(id: id)
             try db.execute(sql: "UPDATE hosts SET grp = ? WHERE id = ?", arguments: [group, id])
             guard db.changesCount > 0 else { return nil }
-            return try Row.fetchOne(db, sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts WHERE id = ?", arguments: [id]).map(Self.host)
+            return try Row.fetchOne(db, sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts WHERE id = ?", arguments: [id]).map { try Self.host($0) }
         }
     }
 
@@ -225,16 +228,16 @@ public final class SQLiteStore: AttestationStore {
     /// A nonce-table nonce, else a host's current next challenge.
     private static func nonce(_ value: [UInt8], in db: Database) throws -> NonceRecord? {
         if let n = try Row.fetchOne(try db.cachedStatement(sql: "SELECT nonce, hostId, expiresAt, used FROM nonces WHERE nonce = ?"), arguments: [Data(value)]).map({
-            NonceRecord(nonce: Array($0[0] as Data), hostId: $0[1], expiresAt: Date(timeIntervalSince1970: $0[2]), used: ($0[3] as Int) != 0)
+            NonceRecord(nonce: Array(try $0.decode(Data.self, atIndex: 0)), hostId: try $0.decode(atIndex: 1), expiresAt: Date(timeIntervalSince1970: try $0.decode(atIndex: 2)), used: (try $0.decode(Int.self, atIndex: 3)) != 0)
         }) { return n }
         return try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, nextNonceExpiresAt FROM hosts WHERE nextNonce = ?"), arguments: [Data(value)]).map {
-            NonceRecord(nonce: value, hostId: $0[0], expiresAt: Date(timeIntervalSince1970: $0[1]))
+            NonceRecord(nonce: value, hostId: try $0.decode(atIndex: 0), expiresAt: Date(timeIntervalSince1970: try $0.decode(atIndex: 1)))
         }
     }
 
     /// The host without its last verdict (not decoded on the hot path).
     private static func hostButVerdict(id: String, in db: Database) throws -> HostRecord? {
-        try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(hostColumnsButVerdict) FROM hosts WHERE id = ?"), arguments: [id]).map(host)
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT \(hostColumnsButVerdict) FROM hosts WHERE id = ?"), arguments: [id]).map { try host($0) }
     }
 
     /// A re-attesting host's row from ``rowCache`` when the nonce is its own (no read transaction);
@@ -302,8 +305,8 @@ public final class SQLiteStore: AttestationStore {
     public func baselines() async throws -> [BaselineRecord] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM baselines ORDER BY addedAt").map {
-                BaselineRecord(id: $0["id"], group: $0["grp"], bytes: Array($0["bytes"] as Data), signature: Array($0["signature"] as Data),
-                               addedAt: Date(timeIntervalSince1970: $0["addedAt"]))
+                BaselineRecord(id: try $0.decode(forColumn: "id"), group: try $0.decode(forColumn: "grp"), bytes: Array(try $0.decode(Data.self, forColumn: "bytes")), signature: Array(try $0.decode(Data.self, forColumn: "signature")),
+                               addedAt: Date(timeIntervalSince1970: try $0.decode(forColumn: "addedAt")))
             }
         }
     }
@@ -325,8 +328,8 @@ public final class SQLiteStore: AttestationStore {
     public func signingKeys() async throws -> [SigningKeyRecord] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM signing_keys ORDER BY createdAt").map {
-                SigningKeyRecord(kid: $0["kid"], privateKeyPEM: $0["privateKeyPEM"], createdAt: Date(timeIntervalSince1970: $0["createdAt"]),
-                                 retired: ($0["retired"] as Int) != 0)
+                SigningKeyRecord(kid: try $0.decode(forColumn: "kid"), privateKeyPEM: try $0.decode(forColumn: "privateKeyPEM"), createdAt: Date(timeIntervalSince1970: try $0.decode(forColumn: "createdAt")),
+                                 retired: (try $0.decode(Int.self, forColumn: "retired")) != 0)
             }
         }
     }
