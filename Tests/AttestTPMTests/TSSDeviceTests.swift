@@ -9,14 +9,14 @@ import TestSupport
     @Test func infoKeysAndAKStableAcrossConnections() throws {
         let sw = try SWTPM()
         defer { sw.stop() }
-        let tpm = try TSSDevice(tcti: sw.tcti)
+        let tpm = try TSSDevice(tcti: sw.tcti, timeout: 60)
         let info = try tpm.info()
         #expect(!info.isSoftware)
         #expect(info.banks.contains(.sha256))
         let ak = try tpm.attestationKey(.ecdsaP256)
         #expect(AKPolicy.check(ak).isValid)
         // A second connection (as after a restart of hostattest) gets the same AK.
-        let again = try TSSDevice(tcti: sw.tcti)
+        let again = try TSSDevice(tcti: sw.tcti, timeout: 60)
         #expect(try again.attestationKey(.ecdsaP256) == ak)
         let ek = try tpm.endorsementKey(.eccP256)
         #expect(ek.publicArea.objectAttributes == KeyTemplates.ekAttributes)
@@ -26,7 +26,7 @@ import TestSupport
     @Test func extendShowsInTPM2PCRReadAndQuoteVerifies() throws {
         let sw = try SWTPM()
         defer { sw.stop() }
-        let tpm = try TSSDevice(tcti: sw.tcti)
+        let tpm = try TSSDevice(tcti: sw.tcti, timeout: 60)
         let banks = try tpm.info().banks
         var digests: [DigestAlgorithm: [UInt8]] = [:]
         for b in banks { digests[b] = b.hash(Array("event".utf8)) }
@@ -73,7 +73,7 @@ import TestSupport
     @Test func tpmErrorIsDecoded() throws {
         let sw = try SWTPM()
         defer { sw.stop() }
-        let tpm = try TSSDevice(tcti: sw.tcti)
+        let tpm = try TSSDevice(tcti: sw.tcti, timeout: 60)
         var digests: [DigestAlgorithm: [UInt8]] = [:]
         for b in try tpm.info().banks { digests[b] = b.hash([1]) }
         #expect { try tpm.extend(pcr: 17, digests: digests) } throws: { e in

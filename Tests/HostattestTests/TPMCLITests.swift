@@ -89,35 +89,40 @@ import TestSupport
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
 
+    /// swtpm commands get a generous `--timeout`: under AddressSanitizer with every suite running in
+    /// parallel on two cores, a command can wait longer than the 10 s default for the CPU.
+    static let swtpmTimeout = "120"
+
     @Test func swtpmQuoteExtendAndAKAcrossRuns() throws {
         let sw = try SWTPM()
         defer { sw.stop() }
         let dir = TempDir("cli-swtpm")
-        let ak1 = try Run.hostattest(["tpm", "ak", "--tpm", sw.tcti, "--json"])
-        let ak2 = try Run.hostattest(["tpm", "ak", "--tpm", sw.tcti, "--json"])
+        let ak1 = try Run.hostattest(["tpm", "ak", "--tpm", sw.tcti, "--timeout", Self.swtpmTimeout, "--json"])
+        let ak2 = try Run.hostattest(["tpm", "ak", "--tpm", sw.tcti, "--timeout", Self.swtpmTimeout, "--json"])
         #expect(ak1.status == 0, "\(ak1.stderr)")
-        #expect(ak1.stdout == ak2.stdout)
-        let x = try Run.hostattest(["tpm", "extend", "--tpm", sw.tcti, "--pcr", "8", "--data", "kernel command line"])
+        #expect(ak2.status == 0, "\(ak2.stderr)")
+        #expect(ak1.stdout == ak2.stdout, "second run: exit \(ak2.status), \(ak2.stderr)")
+        let x = try Run.hostattest(["tpm", "extend", "--tpm", sw.tcti, "--timeout", Self.swtpmTimeout, "--pcr", "8", "--data", "kernel command line"])
         #expect(x.status == 0, "\(x.stderr)")
         let expected = DigestAlgorithm.sha256.hash([UInt8](repeating: 0, count: 32) + DigestAlgorithm.sha256.hash(Array("kernel command line".utf8)))
         let read = try sw.tool("tpm2_pcrread", ["sha256:8"], in: dir.url)
         #expect(read.stdout.uppercased().contains(expected.hex.uppercased()), "\(read.stdout)")
-        let q = try Run.hostattest(["quote", "--tpm", sw.tcti, "--nonce", Self.nonce, "--pcrs", "sha256:0,7,8", "--out-dir", dir.path])
+        let q = try Run.hostattest(["quote", "--tpm", sw.tcti, "--timeout", Self.swtpmTimeout, "--nonce", Self.nonce, "--pcrs", "sha256:0,7,8", "--out-dir", dir.path])
         #expect(q.status == 0, "\(q.stderr)")
         try Self.checkQuote(dir)
         // Activation of a tpm2_makecredential file through the CLI.
-        #expect(try Run.hostattest(["tpm", "ek", "--tpm", sw.tcti, "--ek", "ecc", "--out-public", dir.file("ek.pub").path]).status == 0)
+        #expect(try Run.hostattest(["tpm", "ek", "--tpm", sw.tcti, "--timeout", Self.swtpmTimeout, "--ek", "ecc", "--out-public", dir.file("ek.pub").path]).status == 0)
         let akName = try #require(try JSONSerialization.jsonObject(with: ak1.stdoutBytes) as? [String: Any])["name"] as? String
         try Data("swtpm secret".utf8).write(to: dir.file("secret"))
         let mk = try Run.process("tpm2_makecredential", ["-T", "none", "-u", "ek.pub", "-s", "secret", "-n", try #require(akName), "-o", "cred"],
                                  currentDirectory: dir.url, timeout: 60)
         #expect(mk.status == 0, "\(mk.stderr)")
-        let act = try Run.hostattest(["tpm", "activate", "--tpm", sw.tcti, "--credential", dir.file("cred").path])
+        let act = try Run.hostattest(["tpm", "activate", "--tpm", sw.tcti, "--timeout", Self.swtpmTimeout, "--credential", dir.file("cred").path])
         #expect(act.status == 0 && act.stdout.contains(Array("swtpm secret".utf8).hex), "\(act.stdout) \(act.stderr)")
-        let reset = try Run.hostattest(["tpm", "reset", "--tpm", sw.tcti])
+        let reset = try Run.hostattest(["tpm", "reset", "--tpm", sw.tcti, "--timeout", Self.swtpmTimeout])
         #expect(reset.status == 2 && reset.stderr.contains("tpm.unsupported"))
         // The TPM answers an error: exit 2 with the TCTI and the decoded code.
-        let locality = try Run.hostattest(["tpm", "extend", "--tpm", sw.tcti, "--pcr", "17", "--data", "x"])
+        let locality = try Run.hostattest(["tpm", "extend", "--tpm", sw.tcti, "--timeout", Self.swtpmTimeout, "--pcr", "17", "--data", "x"])
         #expect(locality.status == 2 && locality.stderr.contains(sw.tcti) && locality.stderr.contains("Esys_PCR_Extend"), "\(locality.stderr)")
     }
 

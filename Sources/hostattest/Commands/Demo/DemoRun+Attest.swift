@@ -6,6 +6,9 @@ import Foundation
 /// attestation request rejected for its used nonce.
 extension DemoRun {
     static let nonceReused = VerificationCode.nonceReused.rawValue
+    /// Per TPM command: the swtpm host shares a loaded machine (a CI runner, a sanitizer build) with the
+    /// server and the other hosts, so the demo waits longer than the 10 s default before calling it dead.
+    static let tpmTimeout = "60"
 
     /// `attest --json`'s answer.
     struct Attested: Decodable {
@@ -17,14 +20,14 @@ extension DemoRun {
 
     /// `boot IMAGE --tpm TPM` (measure-only when asked): exit 0, or the step ends.
     func boot(_ image: URL, profile: String, tpm: String, log: String, measureOnly: Bool = false, label: String) async throws {
-        try await context.must(["boot", image.path, "--profile", profile, "--trust", trust, "--tpm", tpm, "--eventlog", log]
-                               + (measureOnly ? ["--measure-only"] : []), label: label)
+        try await context.must(["boot", image.path, "--profile", profile, "--trust", trust, "--tpm", tpm, "--timeout", Self.tpmTimeout,
+                                "--eventlog", log] + (measureOnly ? ["--measure-only"] : []), label: label)
     }
 
     /// `attest --json` as host NAME; its verdict (exit 0 admitted, 1 rejected; anything else ends the step).
     func attest(name: String, tpm: String, log: String, extra: [String] = []) async throws -> Attested {
         guard let server else { throw StepFailure("no server") }
-        let r = try await context.hostattest(["attest", "--server", server.url, "--tpm", tpm, "--eventlog", log, "--group", Self.group,
+        let r = try await context.hostattest(["attest", "--server", server.url, "--tpm", tpm, "--timeout", Self.tpmTimeout, "--eventlog", log, "--group", Self.group,
                                               "--name", name, "--json"] + extra, label: "attest-\(name)")
         guard r.status == 0 || r.status == 1, let answer = try? JSONDecoder().decode(Attested.self, from: r.stdout) else {
             throw StepFailure(r.timedOut ? "attest timed out" : "attest exited \(r.status): \(r.lastLine)")
