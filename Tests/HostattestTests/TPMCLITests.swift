@@ -112,7 +112,8 @@ import TestSupport
         try Self.checkQuote(dir)
         // Activation of a tpm2_makecredential file through the CLI.
         #expect(try Run.hostattest(["tpm", "ek", "--tpm", sw.tcti, "--timeout", Self.swtpmTimeout, "--ek", "ecc", "--out-public", dir.file("ek.pub").path]).status == 0)
-        let akName = try #require(try JSONSerialization.jsonObject(with: ak1.stdoutBytes) as? [String: Any])["name"] as? String
+        let akJSON = try JSONSerialization.jsonObject(with: ak1.stdoutBytes) as? [String: Any]
+        let akName = try #require(akJSON)["name"] as? String
         try Data("swtpm secret".utf8).write(to: dir.file("secret"))
         let mk = try Run.process("tpm2_makecredential", ["-T", "none", "-u", "ek.pub", "-s", "secret", "-n", try #require(akName), "-o", "cred"],
                                  currentDirectory: dir.url, timeout: 60)
