@@ -401,6 +401,23 @@ import TestSupport
         await #expect(throws: (any Error).self) { try await store.baselines() }
     }
 
+    /// The writer commits with the `synchronous` level asked for. GRDB's pool turns WAL on after
+    /// `prepareDatabase` ran and sets the writer to NORMAL then; a `full` store that silently ran
+    /// NORMAL answered verdicts before their WAL frames were fsynced.
+    @Test(arguments: [(SQLiteStore.Synchronous.full, 2), (.normal, 1)])
+    func sqliteWriterRunsTheSynchronousLevelAskedFor(_ mode: SQLiteStore.Synchronous, _ level: Int) async throws {
+        let store = try SQLiteStore(path: dir.file("sync-\(mode.rawValue).db").path, synchronous: mode)
+        #expect(store.synchronous == mode)
+        #expect(try await store.writerSynchronousLevel() == level)
+        // Still so after group commits and an admin write.
+        let h = host()
+        try await store.insertHost(h)
+        try await store.commit(verdict: verdict(h.id), host: h, consumingNonce: nil)
+        #expect(try await store.writerSynchronousLevel() == level)
+        // And by default: full.
+        #expect(try await SQLiteStore(path: dir.file("sync-default-\(mode.rawValue).db").path).writerSynchronousLevel() == 2)
+    }
+
     @Test func sqliteEnrollmentAuditIsAppendOnly() async throws {
         let dir = TempDir("store")
         let path = dir.file("attest.db").path

@@ -23,12 +23,31 @@ public final class SQLiteStore: AttestationStore {
         case normal
     }
 
+    /// The writer's `synchronous` setting (set and read back at open).
+    public let synchronous: Synchronous
+
+    /// The writer connection's `PRAGMA synchronous` as SQLite reports it now (2 full, 1 normal).
+    public func writerSynchronousLevel() async throws -> Int {
+        try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+    }
+
     public init(path: String, synchronous: Synchronous = .full) throws {
         var config = Configuration()
         config.busyMode = .timeout(10)
         let pragma = "PRAGMA synchronous = \(synchronous == .full ? "FULL" : "NORMAL")"
         config.prepareDatabase { db in try db.execute(sql: pragma) }
         pool = try DatabasePool(path: path, configuration: config)
+        // GRDB's pool sets `synchronous = NORMAL` on its writer when it turns WAL on, after
+        // `prepareDatabase` ran: the writer's setting is made here, last, and read back.
+        let wanted = synchronous == .full ? 2 : 1
+        let actual = try pool.writeWithoutTransaction { db -> Int in
+            try db.execute(sql: pragma)
+            return try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+        }
+        guard actual == wanted else {
+            throw DatabaseError(message: "SQLite refused PRAGMA synchronous = \(synchronous.rawValue) (it reads \(actual))")
+        }
+        self.synchronous = synchronous
         let cache = HostRowCache()
         rowCache = cache
         batcher = CommitBatcher(pool: pool, onTransactionFailure: { cache.removeAll() })
