@@ -17,9 +17,11 @@ import TestSupport
         var flow: String
         var loop: String
         var offeredRate: Double?
+        var store: String?
+        var sqliteSynchronous: String?
     }
 
-    @Test(arguments: [[String](), ["--no-next-challenge"], ["--client-threads", "2"]])
+    @Test(arguments: [[String](), ["--no-next-challenge"], ["--client-threads", "2"], ["--store", "memory"]])
     func threeHostsAreAllAdmitted(_ extra: [String]) throws {
         let r = try Run.hostattest(["bench", "server", "--hosts", "3", "--duration", "2", "--warmup", "0.5", "--json"] + extra, timeout: 300)
         #expect(r.status == 0, "exit \(r.status): \(r.stderr) \(r.stdout)")
@@ -29,6 +31,12 @@ import TestSupport
         #expect((f.serverRSSMiB ?? 0) > 0 && f.serverCPUSeconds != nil)
         #expect(f.flow.hasPrefix(extra.contains("--no-next-challenge") ? "two requests" : "one request"))
         #expect(f.loop == "closed" && f.offeredRate == nil)
+        // The child's store, as asked (SQLite with its synchronous level by default).
+        if extra.contains("memory") {
+            #expect(f.store == "memory" && f.sqliteSynchronous == nil)
+        } else {
+            #expect(f.store == "sqlite" && f.sqliteSynchronous == "full")
+        }
     }
 
     /// Open loop: 3 hosts offered 30 attestations/s in total (each host every 0.1 s); the figures say
@@ -50,6 +58,8 @@ import TestSupport
         "--baseline-key", "k", "--baseline-cert", "c"], ["--baseline-key", "k"], ["--hosts", "many"],
         ["--rate", "0"], ["--rate=-5"], ["--rate", "nan"], ["--rate", "inf"], ["--rate", "fast"], ["--rate", "2000000"],
         ["--hosts", "10000", "--rate", "0.01"], ["--client-threads", "0"], ["--client-threads", "65"],
+        ["--store", "disk"], ["--store", "memory", "--server", "http://127.0.0.1:1", "--admin-token-file", "a", "--baseline-key", "k",
+        "--baseline-cert", "c"],
     ])
     func badArgumentsExit2(_ arguments: [String]) throws {
         let r = try Run.hostattest(["bench", "server"] + arguments)

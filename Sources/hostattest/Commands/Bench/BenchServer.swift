@@ -31,6 +31,8 @@ struct BenchServer: AsyncParsableCommand {
     @Flag(name: .long, help: "Ask POST /challenge before each attestation (two requests) instead of using the verdict's next challenge.")
     var noNextChallenge = false
     @Option(name: .long, help: "The child server's SQLite synchronous mode: full or normal.") var sqliteSynchronous: String = "full"
+    @Option(name: .long, help: "The child server's store: sqlite (a file in a temporary directory, the default) or memory (to measure what the store costs; nothing is durable).")
+    var store: String?
     @Option(name: .long, help: "Event-loop threads of the load generator (its hosts' rounds run on them).") var clientThreads: Int = 1
     @Option(name: .long, help: "Use this server instead of starting one (needs --admin-token-file, --baseline-key, --baseline-cert).")
     var server: String?
@@ -50,6 +52,10 @@ struct BenchServer: AsyncParsableCommand {
         }
         guard (1...64).contains(clientThreads) else { throw ValidationError("--client-threads must be 1–64") }
         guard ["full", "normal"].contains(sqliteSynchronous) else { throw ValidationError("--sqlite-synchronous must be full or normal") }
+        if let store {
+            guard ["sqlite", "memory"].contains(store) else { throw ValidationError("--store must be sqlite or memory") }
+            guard server == nil else { throw ValidationError("--store chooses the child server's store; it does not go with --server") }
+        }
         let external = [adminTokenFile, baselineKey, baselineCert]
         if let server {
             guard external.allSatisfy({ $0 != nil }) else { throw ValidationError("--server needs --admin-token-file, --baseline-key and --baseline-cert") }
@@ -73,7 +79,7 @@ struct BenchServer: AsyncParsableCommand {
                 signature = try BenchFixture.sign(fixture.baseline, keyPEM: try Files.readText(baselineKey!), certPEM: try Files.readText(baselineCert!))
             } catch let e as CLIError { throw e } catch { throw CLIError("--baseline-key / --baseline-cert: cannot sign the baseline: \(error)") }
         } else {
-            let c = try BenchServerProcess(caPEM: fixture.caPEM, synchronous: sqliteSynchronous)
+            let c = try BenchServerProcess(caPEM: fixture.caPEM, synchronous: sqliteSynchronous, memoryStore: store == "memory")
             child = c
             base = c.url
             adminToken = c.adminToken
@@ -149,7 +155,8 @@ struct BenchServer: AsyncParsableCommand {
             return BenchFigures(hosts: hosts, durationSeconds: seconds, warmupSeconds: warmup, events: events, logBytes: load.fixture.log.count,
                                 flow: noNextChallenge ? "two requests (challenge, attestation)" : "one request (the verdict's next challenge)",
                                 loop: rate == nil ? "closed" : "open", offeredRate: rate,
-                                sqliteSynchronous: serverPID == nil ? nil : sqliteSynchronous,
+                                sqliteSynchronous: serverPID == nil || store == "memory" ? nil : sqliteSynchronous,
+                                store: serverPID == nil ? nil : (store ?? "sqlite"),
                                 attestations: s.admitted, attestationsPerSecond: Double(s.admitted) / seconds,
                                 latencyMs: BenchFigures.Latency(enrolled.flatMap(\.latencies)),
                                 rejections: s.rejected, errors: s.errors, firstProblem: s.firstProblem,

@@ -27,6 +27,8 @@ struct BenchFigures: Encodable {
     /// Attestations per second offered in total (open loop only); `attestationsPerSecond` is the rate achieved.
     var offeredRate: Double?
     var sqliteSynchronous: String?
+    /// The child server's store ("sqlite" or "memory"); nil against an external `--server`.
+    var store: String?
     var attestations: Int
     var attestationsPerSecond: Double
     var latencyMs: Latency
@@ -42,7 +44,7 @@ struct BenchFigures: Encodable {
     var text: String {
         var lines = [
             "bench server: \(hosts) hosts, \(loop) loop, \(events)-event logs (\(logBytes) bytes), P-256 AKs, \(flow)"
-                + (sqliteSynchronous.map { ", SQLite synchronous=\($0)" } ?? ""),
+                + (sqliteSynchronous.map { ", SQLite synchronous=\($0)" } ?? "") + (store == "memory" ? ", memory store (nothing durable)" : ""),
             String(format: "attestations:  %d in %.1f s = %.1f attestations/s (after %.0f s warm-up)", attestations, durationSeconds,
                    attestationsPerSecond, warmupSeconds),
         ]

@@ -9,7 +9,8 @@ final class BenchServerProcess {
     let adminToken: String
     let directory: URL
 
-    init(caPEM: String, synchronous: String) throws {
+    /// `memoryStore`: the child keeps everything in memory (`--db memory`) instead of SQLite.
+    init(caPEM: String, synchronous: String, memoryStore: Bool = false) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hostattest-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         let ca = directory.appendingPathComponent("baseline-ca.pem")
@@ -20,7 +21,7 @@ final class BenchServerProcess {
 
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--db", "sqlite:" + directory.appendingPathComponent("bench.db").path,
+        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--db", memoryStore ? "memory" : "sqlite:" + directory.appendingPathComponent("bench.db").path,
                              "--sqlite-synchronous", synchronous, "--allow-software-tpm", "--baseline-trust", ca.path,
                              "--admin-token-file", tokenFile.path, "--nonce-lifetime", "60"]
         let output = Pipe()
