@@ -8,8 +8,8 @@ import PackageDescription
 //   CZlib        system library over zlib1g-dev (gunzip of VIB payloads); reached only from AttestCore
 //   CTSS2        system library over libtss2-dev (tss2-esys, -tctildr, -mu, -rc); reached only from AttestTPM
 //   AttestCore   pure core: parsers and verifiers that take bytes, trust anchors and a time
-//   AttestIO     reads host images from disk safely (no symlinks, regular files only, mmap); shared by the
-//                CLI and future agents/servers
+//   AttestIO     reads host images from disk safely (no symlinks, regular files only, mmap), writes files
+//                atomically, locks a store's lock file; shared by the CLI and future agents/servers
 //   AttestTPM    the TPM protocol and its backends: an in-process software TPM and tpm2-tss ESAPI
 //   AttestWire   the JSON wire types of the attestation API (requests, responses, verdicts); Foundation only,
 //                shared by the server and the future agent

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttestCore
+import AttestIO
 import AttestServer
 import Foundation
 import Hummingbird
@@ -52,10 +53,19 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let (host, port) = try Self.address(listen)
         let store: any AttestationStore
+        // Held until the process exits: one server per SQLite file.
+        var storeLock: ExclusiveFileLock? = nil
         if db == "memory" {
             store = MemoryStore()
         } else if db.hasPrefix("sqlite:") {
             let path = String(db.dropFirst("sqlite:".count))
+            guard !path.isEmpty else { throw CLIError("--db sqlite: needs a file path (sqlite:PATH)") }
+            do { storeLock = try ExclusiveFileLock(path: path + ".lock") } catch {
+                if case .held = error {
+                    throw CLIError.file(path, "the store is in use by another process (\(path).lock is held: another hostattest serve?); two servers on one SQLite file are not supported")
+                }
+                throw CLIError.file(path, "cannot take the store's lock: \(error)")
+            }
             do { store = try SQLiteStore(path: path, synchronous: SQLiteStore.Synchronous(rawValue: sqliteSynchronous) ?? .full) } catch { throw CLIError.file(path, "cannot open the SQLite store: \(error)") }
         } else {
             throw CLIError("--db \(db): expected sqlite:PATH or memory")
@@ -94,6 +104,7 @@ struct Serve: AsyncParsableCommand {
             eventLoopGroupProvider: .shared(loops),
             logger: logger)
         try await application.runService()
+        withExtendedLifetime(storeLock) {}
     }
 
     /// Half the cores, at least 1.
