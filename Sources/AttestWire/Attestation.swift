@@ -64,7 +64,9 @@ public struct Verdict: Sendable, Hashable, Codable {
     }
 }
 
+/// A page of a host's audit trail, oldest first; `next`, when present, is the `after` cursor of the rest.
 public struct AuditTrail: Sendable, Hashable, Codable {
     public var attestations: [Verdict]
-    public init(attestations: [Verdict]) { self.attestations = attestations }
+    public var next: String?
+    public init(attestations: [Verdict], next: String? = nil) { self.attestations = attestations; self.next = next }
 }

@@ -39,7 +39,9 @@ public struct EnrollmentDecision: Sendable, Hashable, Codable {
 }
 
 /// `GET /v1/enrollments`: the enrollment audit, oldest first.
+/// A page of the enrollment audit, oldest first; `next`, when present, is the `after` cursor of the rest.
 public struct EnrollmentAudit: Sendable, Hashable, Codable {
     public var enrollments: [EnrollmentDecision]
-    public init(enrollments: [EnrollmentDecision]) { self.enrollments = enrollments }
+    public var next: String?
+    public init(enrollments: [EnrollmentDecision], next: String? = nil) { self.enrollments = enrollments; self.next = next }
 }

@@ -401,6 +401,55 @@ import TestSupport
         await #expect(throws: (any Error).self) { try await store.baselines() }
     }
 
+    /// Audit listings page oldest first: `limit` entries after a cursor, `next` only when more follow;
+    /// another host's entries never appear; entries appended later come after every cursor given out.
+    @Test(arguments: Kind.allCases) func auditListingsPageOldestFirst(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        let a = host("a"), b = host("b")
+        try await store.insertHost(a)
+        try await store.insertHost(b)
+        var ids: [String] = []
+        for i in 0..<5 {
+            let v = verdict(a.id)
+            ids.append(v.attestationId)
+            try await store.commit(verdict: v, host: a, consumingNonce: nil)
+            if i % 2 == 0 { try await store.commit(verdict: verdict(b.id), host: b, consumingNonce: nil) }
+        }
+        var seen: [String] = []
+        var cursor: Int64? = nil
+        var pages = 0
+        repeat {
+            let page = try await store.attestations(hostID: a.id, after: cursor, limit: 2)
+            #expect(page.entries.count == (pages < 2 ? 2 : 1))
+            #expect(page.entries.allSatisfy { $0.hostId == a.id })
+            seen += page.entries.map(\.attestationId)
+            cursor = page.next
+            pages += 1
+        } while cursor != nil && pages < 10
+        #expect(seen == ids && pages == 3)
+        // A page that is exactly the rest has no next; a limit over the count gives everything at once.
+        let whole = try await store.attestations(hostID: a.id, after: nil, limit: 5)
+        #expect(whole.entries.map(\.attestationId) == ids && whole.next == nil)
+        #expect(try await store.attestations(hostID: a.id, after: nil, limit: 1000).next == nil)
+        // Later entries come after an earlier cursor.
+        let first = try await store.attestations(hostID: a.id, after: nil, limit: 4)
+        let late = verdict(a.id)
+        try await store.commit(verdict: late, host: a, consumingNonce: nil)
+        let rest = try await store.attestations(hostID: a.id, after: first.next, limit: 10)
+        #expect(rest.entries.map(\.attestationId) == [ids[4], late.attestationId] && rest.next == nil)
+        #expect(try await store.attestations(hostID: b.id).count == 3)
+        #expect(try await store.attestations(hostID: "nobody", after: nil, limit: 10).entries.isEmpty)
+
+        // The enrollment audit pages the same way.
+        let decisions = (0..<3).map { decision("h\($0)", .refused, code: "ek.untrusted") }
+        for d in decisions { try await store.recordEnrollment(d) }
+        let one = try await store.enrollments(after: nil, limit: 2)
+        #expect(one.entries == Array(decisions[0..<2]) && one.next != nil)
+        let two = try await store.enrollments(after: one.next, limit: 2)
+        #expect(two.entries == [decisions[2]] && two.next == nil)
+        #expect(try await store.enrollments() == decisions)
+    }
+
     /// The writer commits with the `synchronous` level asked for. GRDB's pool turns WAL on after
     /// `prepareDatabase` ran and sets the writer to NORMAL then; a `full` store that silently ran
     /// NORMAL answered verdicts before their WAL frames were fsynced.

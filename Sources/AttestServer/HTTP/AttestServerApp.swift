@@ -107,12 +107,16 @@ public struct AttestServerApp: Sendable {
         router.get("v1/hosts/:id/attestations") { request, context in
             try reader.requireAdmin(request)
             let id = try context.parameters.require("id")
+            let (after, limit) = try AuditPaging.parse(request.uri.queryParameters)
             guard try await app.store.host(id: id) != nil else { throw APIError.unknownHost(id) }
-            return try Response.json(AuditTrail(attestations: try await app.store.attestations(hostID: id)))
+            let page = try await app.store.attestations(hostID: id, after: after, limit: limit)
+            return try Response.json(AuditTrail(attestations: page.entries, next: page.next.map(String.init)))
         }
         router.get("v1/enrollments") { request, _ in
             try reader.requireAdmin(request)
-            return try Response.json(EnrollmentAudit(enrollments: try await app.store.enrollments()))
+            let (after, limit) = try AuditPaging.parse(request.uri.queryParameters)
+            let page = try await app.store.enrollments(after: after, limit: limit)
+            return try Response.json(EnrollmentAudit(enrollments: page.entries, next: page.next.map(String.init)))
         }
         router.delete("v1/hosts/:id") { request, context in
             try reader.requireAdmin(request)

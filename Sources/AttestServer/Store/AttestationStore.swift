@@ -46,13 +46,15 @@ public protocol AttestationStore: Sendable {
     /// a valid challenge: anyone can post one) the verdict goes to the audit trail only: the host's state,
     /// last verdict, attestation time and counters stay as they are (the nonce is still consumed).
     func commit(verdict: Verdict, host: HostRecord, consumingNonce nonce: [UInt8]?, issuing next: NonceRecord?, updatingHost: Bool) async throws
-    /// The audit trail of a host, oldest first.
-    func attestations(hostID: String) async throws -> [Verdict]
+    /// A page of a host's audit trail, oldest first: at most `limit` entries after the cursor `after`
+    /// (from the start when nil), and the cursor of the rest.
+    func attestations(hostID: String, after: Int64?, limit: Int) async throws -> AuditPage<Verdict>
 
     /// Appends a decision that changed no host (a refusal) to the enrollment audit.
     func recordEnrollment(_ decision: EnrollmentDecision) async throws
-    /// The enrollment audit, oldest first; append-only, it outlives the hosts it names.
-    func enrollments() async throws -> [EnrollmentDecision]
+    /// A page of the enrollment audit, oldest first (append-only, it outlives the hosts it names): at
+    /// most `limit` decisions after the cursor `after` (from the start when nil), and the cursor of the rest.
+    func enrollments(after: Int64?, limit: Int) async throws -> AuditPage<EnrollmentDecision>
 
     func insertBaseline(_ baseline: BaselineRecord) async throws
     func baselines() async throws -> [BaselineRecord]
@@ -64,7 +66,46 @@ public protocol AttestationStore: Sendable {
     func retireSigningKeys(except kid: String) async throws
 }
 
+/// A page of an append-only audit list, oldest first. `next` is the cursor that asks for the rest (the
+/// position of the last entry given), nil when nothing follows: a cursor is opaque to clients, and
+/// entries appended later come after every cursor already given out.
+public struct AuditPage<Entry: Sendable>: Sendable {
+    public var entries: [Entry]
+    public var next: Int64?
+    public init(entries: [Entry], next: Int64?) { self.entries = entries; self.next = next }
+
+    /// The page of `limit` from `candidates` (position, entry; oldest first, up to `limit + 1` of them).
+    static func from(_ candidates: [(Int64, Entry)], limit: Int) -> AuditPage {
+        let page = candidates.prefix(limit)
+        return AuditPage(entries: page.map(\.1), next: candidates.count > limit ? page.last?.0 : nil)
+    }
+}
+
 extension AttestationStore {
+    /// The whole audit trail of a host, oldest first (page by page).
+    public func attestations(hostID: String) async throws -> [Verdict] {
+        var all: [Verdict] = []
+        var cursor: Int64? = nil
+        repeat {
+            let page = try await attestations(hostID: hostID, after: cursor, limit: 1000)
+            all += page.entries
+            cursor = page.next
+        } while cursor != nil
+        return all
+    }
+
+    /// The whole enrollment audit, oldest first (page by page).
+    public func enrollments() async throws -> [EnrollmentDecision] {
+        var all: [EnrollmentDecision] = []
+        var cursor: Int64? = nil
+        repeat {
+            let page = try await enrollments(after: cursor, limit: 1000)
+            all += page.entries
+            cursor = page.next
+        } while cursor != nil
+        return all
+    }
+
     /// Adds a host without an enrollment-audit entry (administration and tests).
     public func insertHost(_ host: HostRecord) async throws { try await insertHost(host, recording: nil) }
     /// Replaces a host's mutable fields without an enrollment-audit entry.

@@ -58,10 +58,26 @@ public actor MemoryStore: AttestationStore {
         audit.append(verdict)
         hostsByID[host.id] = row
     }
-    public func attestations(hostID: String) -> [Verdict] { audit.filter { $0.hostId == hostID } }
+    /// Cursors are positions in the whole audit list (1-based).
+    public func attestations(hostID: String, after: Int64?, limit: Int) -> AuditPage<Verdict> {
+        Self.page(audit, after: after, limit: limit) { $0.hostId == hostID }
+    }
+
+    private static func page<E: Sendable>(_ list: [E], after: Int64?, limit: Int, _ include: (E) -> Bool) -> AuditPage<E> {
+        var candidates: [(Int64, E)] = []
+        let limit = max(1, limit)
+        var i = Int(clamping: max(0, after ?? 0))
+        while i < list.count, candidates.count <= limit {
+            if include(list[i]) { candidates.append((Int64(i + 1), list[i])) }
+            i += 1
+        }
+        return AuditPage.from(candidates, limit: limit)
+    }
 
     public func recordEnrollment(_ decision: EnrollmentDecision) { enrollmentAudit.append(decision) }
-    public func enrollments() -> [EnrollmentDecision] { enrollmentAudit }
+    public func enrollments(after: Int64?, limit: Int) -> AuditPage<EnrollmentDecision> {
+        Self.page(enrollmentAudit, after: after, limit: limit) { _ in true }
+    }
 
     public func insertBaseline(_ baseline: BaselineRecord) { baselineList.removeAll { $0.id == baseline.id && $0.group == baseline.group }; baselineList.append(baseline) }
     public func baselines() -> [BaselineRecord] { baselineList }

@@ -193,14 +193,18 @@ public final class SQLiteStore: AttestationStore {
         try await pool.write { db in try Self.record(decision, in: db) }
     }
 
-    public func enrollments() async throws -> [EnrollmentDecision] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM enrollment_audit ORDER BY seq").map {
-                EnrollmentDecision(id: try $0.decode(forColumn: "id"), at: try $0.decode(forColumn: "at"), name: try $0.decode(forColumn: "name"), group: try $0.decode(forColumn: "grp"),
-                                   outcome: EnrollmentDecision.Outcome(rawValue: try $0.decode(forColumn: "outcome")) ?? .refused, hostId: try $0.decode(String?.self, forColumn: "hostId"),
-                                   code: try $0.decode(String?.self, forColumn: "code"), detail: try $0.decode(forColumn: "detail"), ekFingerprint: try $0.decode(String?.self, forColumn: "ekFingerprint"),
-                                   ekBasis: try $0.decode(String?.self, forColumn: "ekBasis"), akName: try $0.decode(String?.self, forColumn: "akName"))
-            }
+    /// Cursors are the audit table's `seq`.
+    public func enrollments(after: Int64?, limit: Int) async throws -> AuditPage<EnrollmentDecision> {
+        let limit = max(1, limit)
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM enrollment_audit WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [after ?? 0, limit + 1])
+            return AuditPage.from(try rows.map { row -> (Int64, EnrollmentDecision) in
+                (try row.decode(forColumn: "seq"),
+                 EnrollmentDecision(id: try row.decode(forColumn: "id"), at: try row.decode(forColumn: "at"), name: try row.decode(forColumn: "name"), group: try row.decode(forColumn: "grp"),
+                                    outcome: EnrollmentDecision.Outcome(rawValue: try row.decode(forColumn: "outcome")) ?? .refused, hostId: try row.decode(String?.self, forColumn: "hostId"),
+                                    code: try row.decode(String?.self, forColumn: "code"), detail: try row.decode(forColumn: "detail"), ekFingerprint: try row.decode(String?.self, forColumn: "ekFingerprint"),
+                                    ekBasis: try row.decode(String?.self, forColumn: "ekBasis"), akName: try row.decode(String?.self, forColumn: "akName")))
+            }, limit: limit)
         }
     }
 
@@ -307,10 +311,16 @@ public final class SQLiteStore: AttestationStore {
         }
     }
 
-    public func attestations(hostID: String) async throws -> [Verdict] {
-        try await pool.read { db in
-            try String.fetchAll(db, sql: "SELECT verdict FROM audit WHERE hostId = ? ORDER BY seq", arguments: [hostID])
-                .compactMap { try? Self.decoder.decode(Verdict.self, from: Data($0.utf8)) }
+    /// Cursors are the audit table's `seq`. A stored verdict that does not decode (a hand-edited row)
+    /// fails the read: the audit trail is never shown with entries silently missing.
+    public func attestations(hostID: String, after: Int64?, limit: Int) async throws -> AuditPage<Verdict> {
+        let limit = max(1, limit)
+        return try await pool.read { db in
+            let rows = try Row.fetchAll(try db.cachedStatement(sql: "SELECT seq, verdict FROM audit WHERE hostId = ? AND seq > ? ORDER BY seq LIMIT ?"),
+                                        arguments: [hostID, after ?? 0, limit + 1])
+            return AuditPage.from(try rows.map { row -> (Int64, Verdict) in
+                (try row.decode(Int64.self, atIndex: 0), try Self.decoder.decode(Verdict.self, from: Data(try row.decode(String.self, atIndex: 1).utf8)))
+            }, limit: limit)
         }
     }
 

@@ -36,9 +36,9 @@ final class InterferingStore: AttestationStore, @unchecked Sendable {
     func assignGroup(id: String, group: String) async throws -> HostRecord? { try await inner.assignGroup(id: id, group: group) }
     func insertNonce(_ nonce: NonceRecord, purgeBefore: Date) async throws { try await inner.insertNonce(nonce, purgeBefore: purgeBefore) }
     func nonce(_ value: [UInt8]) async throws -> NonceRecord? { try await inner.nonce(value) }
-    func attestations(hostID: String) async throws -> [Verdict] { try await inner.attestations(hostID: hostID) }
+    func attestations(hostID: String, after: Int64?, limit: Int) async throws -> AuditPage<Verdict> { try await inner.attestations(hostID: hostID, after: after, limit: limit) }
     func recordEnrollment(_ decision: EnrollmentDecision) async throws { try await inner.recordEnrollment(decision) }
-    func enrollments() async throws -> [EnrollmentDecision] { try await inner.enrollments() }
+    func enrollments(after: Int64?, limit: Int) async throws -> AuditPage<EnrollmentDecision> { try await inner.enrollments(after: after, limit: limit) }
     func insertBaseline(_ baseline: BaselineRecord) async throws { try await inner.insertBaseline(baseline) }
     func baselines() async throws -> [BaselineRecord] { try await inner.baselines() }
     func deleteBaseline(id: String) async throws -> Bool { try await inner.deleteBaseline(id: id) }
