@@ -431,6 +431,12 @@ import TestSupport
         let whole = try await store.attestations(hostID: a.id, after: nil, limit: 5)
         #expect(whole.entries.map(\.attestationId) == ids && whole.next == nil)
         #expect(try await store.attestations(hostID: a.id, after: nil, limit: 1000).next == nil)
+        // Any limit a caller passes is clamped, never trapped on.
+        for limit in [Int.max, Int.min, 0, -1] {
+            let page = try await store.attestations(hostID: a.id, after: Int64.min, limit: limit)
+            #expect(page.entries.count == (limit == Int.max ? 5 : 1), "limit \(limit)")
+        }
+        #expect(try await store.attestations(hostID: a.id, after: Int64.max, limit: 10).entries.isEmpty)
         // Later entries come after an earlier cursor.
         let first = try await store.attestations(hostID: a.id, after: nil, limit: 4)
         let late = verdict(a.id)

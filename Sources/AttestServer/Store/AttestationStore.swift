@@ -74,6 +74,12 @@ public struct AuditPage<Entry: Sendable>: Sendable {
     public var next: Int64?
     public init(entries: [Entry], next: Int64?) { self.entries = entries; self.next = next }
 
+    /// The largest page a store reads at once, whatever a caller asks (the HTTP API allows 1 000).
+    public static var maxLimit: Int { 100_000 }
+
+    /// `limit` within 1…``maxLimit``.
+    static func clamp(_ limit: Int) -> Int { Swift.min(Swift.max(1, limit), maxLimit) }
+
     /// The page of `limit` from `candidates` (position, entry; oldest first, up to `limit + 1` of them).
     static func from(_ candidates: [(Int64, Entry)], limit: Int) -> AuditPage {
         let page = candidates.prefix(limit)

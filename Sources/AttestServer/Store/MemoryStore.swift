@@ -65,7 +65,7 @@ public actor MemoryStore: AttestationStore {
 
     private static func page<E: Sendable>(_ list: [E], after: Int64?, limit: Int, _ include: (E) -> Bool) -> AuditPage<E> {
         var candidates: [(Int64, E)] = []
-        let limit = max(1, limit)
+        let limit = AuditPage<E>.clamp(limit)
         var i = Int(clamping: max(0, after ?? 0))
         while i < list.count, candidates.count <= limit {
             if include(list[i]) { candidates.append((Int64(i + 1), list[i])) }

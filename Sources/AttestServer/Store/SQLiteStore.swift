@@ -195,7 +195,7 @@ public final class SQLiteStore: AttestationStore {
 
     /// Cursors are the audit table's `seq`.
     public func enrollments(after: Int64?, limit: Int) async throws -> AuditPage<EnrollmentDecision> {
-        let limit = max(1, limit)
+        let limit = AuditPage<EnrollmentDecision>.clamp(limit)
         return try await pool.read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT * FROM enrollment_audit WHERE seq > ? ORDER BY seq LIMIT ?", arguments: [after ?? 0, limit + 1])
             return AuditPage.from(try rows.map { row -> (Int64, EnrollmentDecision) in
@@ -314,7 +314,7 @@ public final class SQLiteStore: AttestationStore {
     /// Cursors are the audit table's `seq`. A stored verdict that does not decode (a hand-edited row)
     /// fails the read: the audit trail is never shown with entries silently missing.
     public func attestations(hostID: String, after: Int64?, limit: Int) async throws -> AuditPage<Verdict> {
-        let limit = max(1, limit)
+        let limit = AuditPage<Verdict>.clamp(limit)
         return try await pool.read { db in
             let rows = try Row.fetchAll(try db.cachedStatement(sql: "SELECT seq, verdict FROM audit WHERE hostId = ? AND seq > ? ORDER BY seq LIMIT ?"),
                                         arguments: [hostID, after ?? 0, limit + 1])
