@@ -29,7 +29,9 @@ public struct HostView: Sendable, Hashable, Codable {
     }
 }
 
+/// A page of hosts by name; `next`, when present, is the `after` name of the rest.
 public struct HostList: Sendable, Hashable, Codable {
     public var hosts: [HostView]
-    public init(hosts: [HostView]) { self.hosts = hosts }
+    public var next: String?
+    public init(hosts: [HostView], next: String? = nil) { self.hosts = hosts; self.next = next }
 }

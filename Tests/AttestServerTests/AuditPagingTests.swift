@@ -43,6 +43,25 @@ import TestSupport
         }
     }
 
+    @Test func hostsPageByName() async throws {
+        let world = try World()
+        try await withServer(world) { api, _ in
+            for name in ["host-c", "host-a", "host-b"] {
+                let (tpm, cert) = try world.tpm()
+                _ = try await api.enroll(tpm, cert: cert, name: name)
+            }
+            let first = try api.decode(HostList.self, try await api.send(.get, "/v1/hosts?limit=2", admin: true))
+            #expect(first.hosts.map(\.name) == ["host-a", "host-b"] && first.next == "host-b")
+            let rest = try api.decode(HostList.self, try await api.send(.get, "/v1/hosts?limit=2&after=\(first.next!)", admin: true))
+            #expect(rest.hosts.map(\.name) == ["host-c"] && rest.next == nil)
+            for query in ["after=", "after=a%20b", "after=%C3%A9", "after=x&after=y", "limit=0", "limit=1001"] {
+                let r = try await api.send(.get, "/v1/hosts?\(query)", admin: true)
+                #expect(r.status == 400, "\(query): \(r.status)")
+                #expect(try api.decode(Problem.self, r).code == "request.invalid", "\(query)")
+            }
+        }
+    }
+
     @Test(arguments: ["limit=0", "limit=1001", "limit=-1", "limit=ten", "limit=", "limit=1&limit=2", "after=-1", "after=abc",
                       "after=99999999999999999999", "after=1.5", "after=", "after=0x10", "after=1&after=2"])
     func aBadQueryIsA400(_ query: String) async throws {

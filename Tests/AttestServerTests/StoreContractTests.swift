@@ -401,6 +401,31 @@ import TestSupport
         await #expect(throws: (any Error).self) { try await store.baselines() }
     }
 
+    /// Hosts page by name (bytewise), `next` only when more follow; any limit is clamped.
+    @Test(arguments: Kind.allCases) func hostsPageByName(_ kind: Kind) async throws {
+        let (store, _) = try make(kind)
+        let names = ["b-2", "A-1", "a-3", "c", "B", "a.1"]
+        for n in names { try await store.insertHost(host(n)) }
+        let sorted = names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        var seen: [String] = []
+        var cursor: String? = nil
+        var pages = 0
+        repeat {
+            let page = try await store.hosts(after: cursor, limit: 4)
+            seen += page.hosts.map(\.name)
+            cursor = page.next
+            pages += 1
+        } while cursor != nil && pages < 10
+        #expect(seen == sorted && pages == 2)
+        #expect(try await store.hosts().map(\.name) == sorted)
+        let exact = try await store.hosts(after: nil, limit: 6)
+        #expect(exact.hosts.count == 6 && exact.next == nil)
+        #expect(try await store.hosts(after: "a-3", limit: 10).hosts.map(\.name) == Array(sorted.drop { $0 != "a-3" }.dropFirst()))
+        for limit in [Int.max, Int.min, 0] {
+            #expect(try await store.hosts(after: nil, limit: limit).hosts.count == (limit == Int.max ? 6 : 1), "limit \(limit)")
+        }
+    }
+
     /// Audit listings page oldest first: `limit` entries after a cursor, `next` only when more follow;
     /// another host's entries never appear; entries appended later come after every cursor given out.
     @Test(arguments: Kind.allCases) func auditListingsPageOldestFirst(_ kind: Kind) async throws {

@@ -96,7 +96,9 @@ public struct AttestServerApp: Sendable {
         router.get("v1/hosts") { request, _ in
             try reader.requireAdmin(request)
             let now = app.clock()
-            return try Response.json(HostList(hosts: try await app.store.hosts().map { app.view($0, now: now) }))
+            let (after, limit) = try AuditPaging.parseNames(request.uri.queryParameters)
+            let page = try await app.store.hosts(after: after, limit: limit)
+            return try Response.json(HostList(hosts: page.hosts.map { app.view($0, now: now) }, next: page.next))
         }
         router.get("v1/hosts/:id") { request, context in
             try reader.requireAdmin(request)

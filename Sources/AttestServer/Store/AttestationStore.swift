@@ -11,7 +11,9 @@ public protocol AttestationStore: Sendable {
     func insertHost(_ host: HostRecord, recording decision: EnrollmentDecision?) async throws
     func host(id: String) async throws -> HostRecord?
     func host(name: String) async throws -> HostRecord?
-    func hosts() async throws -> [HostRecord]
+    /// At most `limit` hosts whose names sort after `after` (from the first when nil), by name (bytewise),
+    /// and the name to ask after for the rest (nil when none follow).
+    func hosts(after: String?, limit: Int) async throws -> (hosts: [HostRecord], next: String?)
     /// Replaces a host's mutable fields (never its EK) and, in the same transaction, appends `decision`
     /// to the enrollment audit.
     func updateHost(_ host: HostRecord, recording decision: EnrollmentDecision?) async throws
@@ -95,6 +97,18 @@ extension AttestationStore {
         repeat {
             let page = try await attestations(hostID: hostID, after: cursor, limit: 1000)
             all += page.entries
+            cursor = page.next
+        } while cursor != nil
+        return all
+    }
+
+    /// Every host, by name (page by page).
+    public func hosts() async throws -> [HostRecord] {
+        var all: [HostRecord] = []
+        var cursor: String? = nil
+        repeat {
+            let page = try await hosts(after: cursor, limit: 1000)
+            all += page.hosts
             cursor = page.next
         } while cursor != nil
         return all

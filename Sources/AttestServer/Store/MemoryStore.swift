@@ -19,7 +19,13 @@ public actor MemoryStore: AttestationStore {
     }
     public func host(id: String) -> HostRecord? { hostsByID[id] }
     public func host(name: String) -> HostRecord? { hostsByID.values.first { $0.name == name } }
-    public func hosts() -> [HostRecord] { hostsByID.values.sorted { $0.name < $1.name } }
+    public func hosts(after: String?, limit: Int) -> (hosts: [HostRecord], next: String?) {
+        let limit = AuditPage<HostRecord>.clamp(limit)
+        let sorted = hostsByID.values.filter { h in after.map { Array($0.utf8).lexicographicallyPrecedes(Array(h.name.utf8)) } ?? true }
+            .sorted { Array($0.name.utf8).lexicographicallyPrecedes(Array($1.name.utf8)) }
+        let page = Array(sorted.prefix(limit))
+        return (page, sorted.count > limit ? page.last?.name : nil)
+    }
     public func updateHost(_ host: HostRecord, recording decision: EnrollmentDecision?) throws {
         guard let old = hostsByID[host.id] else { throw StoreError.notFound }
         var h = host

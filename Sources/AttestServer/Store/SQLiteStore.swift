@@ -166,8 +166,15 @@ public final class SQLiteStore: AttestationStore {
         try await pool.read { db in try Row.fetchOne(db, sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts WHERE name = ?", arguments: [name]).map { try Self.host($0) } }
     }
 
-    public func hosts() async throws -> [HostRecord] {
-        try await pool.read { db in try Row.fetchAll(db, sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts ORDER BY name").map { try Self.host($0) } }
+    /// Names compare bytewise (SQLite's BINARY collation; names are ASCII).
+    public func hosts(after: String?, limit: Int) async throws -> (hosts: [HostRecord], next: String?) {
+        let limit = AuditPage<HostRecord>.clamp(limit)
+        let rows = try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.hostColumnsButVerdict), lastVerdict FROM hosts WHERE name > ? ORDER BY name LIMIT ?",
+                             arguments: [after ?? "", limit + 1]).map { try Self.host($0) }
+        }
+        let page = Array(rows.prefix(limit))
+        return (page, rows.count > limit ? page.last?.name : nil)
     }
 
     private static func update(_ h: HostRecord, in db: Database) throws {

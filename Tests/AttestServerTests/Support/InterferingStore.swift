@@ -29,7 +29,7 @@ final class InterferingStore: AttestationStore, @unchecked Sendable {
     func insertHost(_ host: HostRecord, recording decision: EnrollmentDecision?) async throws { try await inner.insertHost(host, recording: decision) }
     func host(id: String) async throws -> HostRecord? { try await inner.host(id: id) }
     func host(name: String) async throws -> HostRecord? { try await inner.host(name: name) }
-    func hosts() async throws -> [HostRecord] { try await inner.hosts() }
+    func hosts(after: String?, limit: Int) async throws -> (hosts: [HostRecord], next: String?) { try await inner.hosts(after: after, limit: limit) }
     func updateHost(_ host: HostRecord, recording decision: EnrollmentDecision?) async throws { try await inner.updateHost(host, recording: decision) }
     func deleteHost(id: String) async throws -> Bool { try await inner.deleteHost(id: id) }
     func revokeHost(id: String) async throws -> HostRecord? { try await inner.revokeHost(id: id) }
