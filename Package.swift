@@ -92,6 +92,7 @@ let package = Package(
             name: "AttestServer",
             dependencies: [
                 "AttestCore",
+                "AttestIO",
                 "AttestWire",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

@@ -21,6 +21,11 @@ import TestSupport
         // Released when the holder exits: the store opens again.
         let again = try AgentCLITests.Server(["--db", "sqlite:" + path])
         #expect(again.process.isRunning)
+        // The store itself (it holds the token signing keys) is private too, whatever the umask.
+        for file in [path, path + "-wal", path + "-shm"] {
+            let m = (try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? NSNumber)?.intValue
+            #expect(m == 0o600, "\(file): \(String(m ?? -1, radix: 8))")
+        }
         again.stop()
         // The lock file is private.
         let mode = (try FileManager.default.attributesOfItem(atPath: path + ".lock")[.posixPermissions] as? NSNumber)?.intValue

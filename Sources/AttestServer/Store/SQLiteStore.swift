@@ -1,3 +1,4 @@
+import AttestIO
 import AttestWire
 import Foundation
 import GRDB
@@ -31,7 +32,14 @@ public final class SQLiteStore: AttestationStore {
         try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
+    /// Files of this store whose group or other permission bits were taken off at open.
+    public let tightened: [OwnerOnlyFile.Tightened]
+
+    /// Opens (or creates) the store at `path`. The database holds the token signing keys, so it and
+    /// its `-wal`, `-shm` and `-journal` files are made owner-only (0600) before SQLite opens them;
+    /// a symbolic link or a non-regular file at `path` is refused.
     public init(path: String, synchronous: Synchronous = .full) throws {
+        tightened = try OwnerOnlyFile.prepare(path, companions: ["-wal", "-shm", "-journal"])
         var config = Configuration()
         config.busyMode = .timeout(10)
         let pragma = "PRAGMA synchronous = \(synchronous == .full ? "FULL" : "NORMAL")"

@@ -66,7 +66,11 @@ struct Serve: AsyncParsableCommand {
                 }
                 throw CLIError.file(path, "cannot take the store's lock: \(error)")
             }
-            do { store = try SQLiteStore(path: path, synchronous: SQLiteStore.Synchronous(rawValue: sqliteSynchronous) ?? .full) } catch { throw CLIError.file(path, "cannot open the SQLite store: \(error)") }
+            let sqlite: SQLiteStore
+            do { sqlite = try SQLiteStore(path: path, synchronous: SQLiteStore.Synchronous(rawValue: sqliteSynchronous) ?? .full) } catch { throw CLIError.file(path, "cannot open the SQLite store: \(error)") }
+            // The store holds the token signing keys: readable by its owner only.
+            for t in sqlite.tightened { Output.warn("\(t.path) was readable by others (mode \(String(t.from, radix: 8))); made owner-only (\(String(t.to, radix: 8)))") }
+            store = sqlite
         } else {
             throw CLIError("--db \(db): expected sqlite:PATH or memory")
         }
