@@ -19,9 +19,10 @@ import TestSupport
         var offeredRate: Double?
         var store: String?
         var sqliteSynchronous: String?
+        var commitDelayMs: Double?
     }
 
-    @Test(arguments: [[String](), ["--no-next-challenge"], ["--client-threads", "2"], ["--store", "memory"]])
+    @Test(arguments: [[String](), ["--no-next-challenge"], ["--client-threads", "2"], ["--store", "memory"], ["--commit-delay-ms", "0.5"]])
     func threeHostsAreAllAdmitted(_ extra: [String]) throws {
         let r = try Run.hostattest(["bench", "server", "--hosts", "3", "--duration", "2", "--warmup", "0.5", "--json"] + extra, timeout: 300)
         #expect(r.status == 0, "exit \(r.status): \(r.stderr) \(r.stdout)")
@@ -33,9 +34,11 @@ import TestSupport
         #expect(f.loop == "closed" && f.offeredRate == nil)
         // The child's store, as asked (SQLite with its synchronous level by default).
         if extra.contains("memory") {
-            #expect(f.store == "memory" && f.sqliteSynchronous == nil)
+            #expect(f.store == "memory" && f.sqliteSynchronous == nil && f.commitDelayMs == nil)
         } else {
             #expect(f.store == "sqlite" && f.sqliteSynchronous == "full")
+            // The child's commit delay: as asked, else serve's default (2 ms).
+            #expect(f.commitDelayMs == (extra.contains("--commit-delay-ms") ? 0.5 : 2))
         }
     }
 
@@ -60,11 +63,20 @@ import TestSupport
         ["--hosts", "10000", "--rate", "0.01"], ["--client-threads", "0"], ["--client-threads", "65"],
         ["--store", "disk"], ["--store", "memory", "--server", "http://127.0.0.1:1", "--admin-token-file", "a", "--baseline-key", "k",
         "--baseline-cert", "c"],
+        ["--commit-delay-ms", "-1"], ["--commit-delay-ms", "101"], ["--commit-delay-ms", "nan"], ["--commit-delay-ms", "soon"],
+        ["--commit-delay-ms", "1", "--store", "memory"], ["--commit-delay-ms", "1", "--server", "http://127.0.0.1:1", "--admin-token-file", "a",
+        "--baseline-key", "k", "--baseline-cert", "c"],
     ])
     func badArgumentsExit2(_ arguments: [String]) throws {
         let r = try Run.hostattest(["bench", "server"] + arguments)
         #expect(r.status == 2, "\(arguments): exit \(r.status) \(r.stderr)")
         #expect(r.stderr.contains("error"))
+    }
+
+    @Test(arguments: ["-1", "100.5", "nan", "inf", "soon"]) func serveRefusesABadCommitDelay(_ ms: String) throws {
+        let r = try Run.hostattest(["serve", "--listen", "127.0.0.1:0", "--db", "memory", "--commit-delay-ms", ms])
+        #expect(r.status == 2, "exit \(r.status) \(r.stderr)")
+        #expect(r.stderr.contains("commit-delay-ms"))
     }
 
     @Test(arguments: ["0", "257", "many"]) func serveRefusesABadEventLoopThreadCount(_ n: String) throws {

@@ -23,7 +23,7 @@ struct RequestReader: Sendable {
 
     private func json<T: Decodable>(_ type: T.Type, from request: Request, fast: (UnsafeRawBufferPointer) -> T?) async throws -> T {
         let contentType = request.headers[.contentType] ?? ""
-        guard contentType.split(separator: ";").first.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) == "application/json" else {
+        guard Self.isJSON(contentType) else {
             throw APIError(415, .requestUnsupportedMediaType, "the body must be application/json (got \(contentType.isEmpty ? "none" : contentType))")
         }
         var request = request
@@ -42,6 +42,20 @@ struct RequestReader: Sendable {
         } catch {
             throw APIError(400, .requestMalformedJson, "the body is not JSON")
         }
+    }
+
+    /// Whether a Content-Type names `application/json`: its media type (before any `;` parameter), with
+    /// spaces or tabs around it, compared ASCII case-insensitively (RFC 9110, 8.3.1). Byte by byte:
+    /// Foundation's trimming and lowercasing were 1 % of the server's CPU under `bench server`.
+    static func isJSON(_ contentType: String) -> Bool {
+        var type = contentType.utf8[...]
+        if let semicolon = type.firstIndex(of: UInt8(ascii: ";")) { type = type[..<semicolon] }
+        func blank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 }
+        while let c = type.first, blank(c) { type = type.dropFirst() }
+        while let c = type.last, blank(c) { type = type.dropLast() }
+        let expected = "application/json".utf8
+        guard type.count == expected.count else { return false }
+        return zip(type, expected).allSatisfy { c, e in (c >= 0x41 && c <= 0x5A ? c + 0x20 : c) == e }
     }
 
     static func describe(_ error: DecodingError) -> String {

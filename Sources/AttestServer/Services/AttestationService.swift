@@ -12,10 +12,13 @@ public struct AttestationService: Sendable {
     let tokens: TokenIssuer
     /// Logs already parsed, replayed and appraised (found again by their exact bytes).
     let logMemo: EventLogMemo
+    /// Enrolled hosts' AKs, loaded once each.
+    let akCache: AttestationKeyCache
 
     public init(store: any AttestationStore, config: ServerConfiguration, baselines: BaselineCatalog, tokens: TokenIssuer) {
         self.store = store; self.config = config; self.baselines = baselines; self.tokens = tokens
         logMemo = EventLogMemo()
+        akCache = AttestationKeyCache()
     }
 
     /// A 32-byte random nonce for this host, single use, expiring after `nonceLifetime`.
@@ -115,7 +118,7 @@ public struct AttestationService: Sendable {
         // baselines. This runs on the request's own task (Hummingbird runs handlers off the event
         // loop), with no hop to another executor.
         let active = try await baselines.active(group: host.group, now: now)
-        let outcome = Self.verify(evidence, akPublic: host.akPublic, allowWeak: config.allowWeakAlgorithms, baselines: active, memo: logMemo)
+        let outcome = Self.verify(evidence, akPublic: host.akPublic, allowWeak: config.allowWeakAlgorithms, baselines: active, memo: logMemo, keys: akCache)
         let (quoteReport, verifiedQuote, appraisal) = outcome
         findings += quoteReport.failures
         if let verified = verifiedQuote {
@@ -199,10 +202,13 @@ public struct AttestationService: Sendable {
 
     /// The quote against the stored AK (with the log replay), then the appraisal of a verified quote.
     /// With `memo`: a log seen before is not replayed or appraised again (the quote is verified afresh
-    /// against the kept replay), and the log of a quote that verified is kept.
+    /// against the kept replay), and the log of a quote that verified is kept. With `keys`: the AK is
+    /// loaded once per distinct stored public area.
     static func verify(_ evidence: Evidence, akPublic: [UInt8], allowWeak: Bool,
-                       baselines: [VerifiedBaseline], memo: EventLogMemo? = nil) -> (VerificationReport, VerifiedQuote?, Appraisal?) {
-        guard let area = try? TPMTPublic(bytes: akPublic), let ak = try? AttestationKey(publicArea: area) else {
+                       baselines: [VerifiedBaseline], memo: EventLogMemo? = nil,
+                       keys: AttestationKeyCache? = nil) -> (VerificationReport, VerifiedQuote?, Appraisal?) {
+        let loaded = keys.map { $0.key(akPublic) } ?? (try? TPMTPublic(bytes: akPublic)).flatMap { try? AttestationKey(publicArea: $0) }
+        guard let ak = loaded else {
             var r = VerificationReport()
             r.fail(.akUnusable, "the stored attestation key cannot be loaded", component: "AK")
             return (r, nil, nil)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AttestCore
+import AttestServer
 import Foundation
 
 /// `hostattest bench server`: N simulated hosts against an attestation server on loopback.
@@ -31,6 +32,8 @@ struct BenchServer: AsyncParsableCommand {
     @Flag(name: .long, help: "Ask POST /challenge before each attestation (two requests) instead of using the verdict's next challenge.")
     var noNextChallenge = false
     @Option(name: .long, help: "The child server's SQLite synchronous mode: full or normal.") var sqliteSynchronous: String = "full"
+    @Option(name: .long, help: "The child server's SQLite commit delay in milliseconds (serve --commit-delay-ms; default: serve's own).")
+    var commitDelayMs: Double?
     @Option(name: .long, help: "The child server's store: sqlite (a file in a temporary directory, the default) or memory (to measure what the store costs; nothing is durable).")
     var store: String?
     @Option(name: .long, help: "Event-loop threads of the load generator (its hosts' rounds run on them).") var clientThreads: Int = 1
@@ -52,6 +55,10 @@ struct BenchServer: AsyncParsableCommand {
         }
         guard (1...64).contains(clientThreads) else { throw ValidationError("--client-threads must be 1–64") }
         guard ["full", "normal"].contains(sqliteSynchronous) else { throw ValidationError("--sqlite-synchronous must be full or normal") }
+        if let commitDelayMs {
+            guard commitDelayMs.isFinite, (0...100).contains(commitDelayMs) else { throw ValidationError("--commit-delay-ms must be 0–100 milliseconds") }
+            guard server == nil, store != "memory" else { throw ValidationError("--commit-delay-ms is the child server's SQLite setting: not with --server or --store memory") }
+        }
         if let store {
             guard ["sqlite", "memory"].contains(store) else { throw ValidationError("--store must be sqlite or memory") }
             guard server == nil else { throw ValidationError("--store chooses the child server's store; it does not go with --server") }
@@ -79,7 +86,7 @@ struct BenchServer: AsyncParsableCommand {
                 signature = try BenchFixture.sign(fixture.baseline, keyPEM: try Files.readText(baselineKey!), certPEM: try Files.readText(baselineCert!))
             } catch let e as CLIError { throw e } catch { throw CLIError("--baseline-key / --baseline-cert: cannot sign the baseline: \(error)") }
         } else {
-            let c = try BenchServerProcess(caPEM: fixture.caPEM, synchronous: sqliteSynchronous, memoryStore: store == "memory")
+            let c = try BenchServerProcess(caPEM: fixture.caPEM, synchronous: sqliteSynchronous, commitDelayMs: commitDelayMs, memoryStore: store == "memory")
             child = c
             base = c.url
             adminToken = c.adminToken
@@ -157,6 +164,7 @@ struct BenchServer: AsyncParsableCommand {
                                 loop: rate == nil ? "closed" : "open", offeredRate: rate,
                                 sqliteSynchronous: serverPID == nil || store == "memory" ? nil : sqliteSynchronous,
                                 store: serverPID == nil ? nil : (store ?? "sqlite"),
+                                commitDelayMs: serverPID == nil || store == "memory" ? nil : (commitDelayMs ?? SQLiteStore.defaultCommitDelayMs),
                                 attestations: s.admitted, attestationsPerSecond: Double(s.admitted) / seconds,
                                 latencyMs: BenchFigures.Latency(enrolled.flatMap(\.latencies)),
                                 rejections: s.rejected, errors: s.errors, firstProblem: s.firstProblem,

@@ -24,6 +24,8 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Store: sqlite:PATH (WAL) or memory.") var db: String = "sqlite:hostattest.db"
     @Option(name: .long, help: "SQLite synchronous mode: full (commits survive power loss) or normal (survive a process crash, not power loss).")
     var sqliteSynchronous: String = "full"
+    @Option(name: .long, help: "SQLite group commit: under load, wait this many milliseconds (0–100) for more verdicts before a transaction; a lone request never waits (0 disables).")
+    var commitDelayMs: Double = SQLiteStore.defaultCommitDelayMs
     @Option(name: .long, help: "Certificate file(s) trusted to sign baselines.") var baselineTrust: [String] = []
     @Option(name: .long, help: "TPM manufacturer EK CA bundle: PEM files or folders of them (e.g. Keys/tpm-ek-ca).") var ekCa: [String] = []
     @Option(name: .long, help: "File of EK fingerprints (SHA-256 of TPMT_PUBLIC, hex, one a line) trusted without a certificate.") var ekAllowlist: String?
@@ -44,6 +46,7 @@ struct Serve: AsyncParsableCommand {
         guard (1...3600).contains(nonceLifetime) else { throw ValidationError("--nonce-lifetime must be 1–3600 seconds") }
         guard (1...86400).contains(tokenLifetime) else { throw ValidationError("--token-lifetime must be 1–86400 seconds") }
         guard SQLiteStore.Synchronous(rawValue: sqliteSynchronous) != nil else { throw ValidationError("--sqlite-synchronous must be full or normal") }
+        guard commitDelayMs.isFinite, (0...100).contains(commitDelayMs) else { throw ValidationError("--commit-delay-ms must be 0–100 milliseconds") }
         guard staleAfter >= 1 else { throw ValidationError("--stale-after must be at least 1 second") }
         if let n = eventLoopThreads, !(1...256).contains(n) { throw ValidationError("--event-loop-threads must be 1–256") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
@@ -67,7 +70,10 @@ struct Serve: AsyncParsableCommand {
                 throw CLIError.file(path, "cannot take the store's lock: \(error)")
             }
             let sqlite: SQLiteStore
-            do { sqlite = try SQLiteStore(path: path, synchronous: SQLiteStore.Synchronous(rawValue: sqliteSynchronous) ?? .full) } catch { throw CLIError.file(path, "cannot open the SQLite store: \(error)") }
+            do {
+                sqlite = try SQLiteStore(path: path, synchronous: SQLiteStore.Synchronous(rawValue: sqliteSynchronous) ?? .full,
+                                         commitDelay: .microseconds(Int((commitDelayMs * 1000).rounded())))
+            } catch { throw CLIError.file(path, "cannot open the SQLite store: \(error)") }
             // The store holds the token signing keys: readable by its owner only.
             for t in sqlite.tightened { Output.warn("\(t.path) was readable by others (mode \(String(t.from, radix: 8))); made owner-only (\(String(t.to, radix: 8)))") }
             store = sqlite
@@ -85,7 +91,7 @@ struct Serve: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let app = AttestServerApp(store: store, config: config, metrics: registry)
-        var logger = Logger(label: "hostattest.serve")
+        var logger = Logger(label: "hostattest.serve") { ServerLogHandler(label: $0) }
         logger.logLevel = .notice
         let server: HTTPServerBuilder
         if let tlsCert, let tlsKey {

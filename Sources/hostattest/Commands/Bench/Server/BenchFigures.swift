@@ -29,6 +29,8 @@ struct BenchFigures: Encodable {
     var sqliteSynchronous: String?
     /// The child server's store ("sqlite" or "memory"); nil against an external `--server`.
     var store: String?
+    /// The child server's SQLite commit delay (ms); nil for a memory store or an external `--server`.
+    var commitDelayMs: Double?
     var attestations: Int
     var attestationsPerSecond: Double
     var latencyMs: Latency
@@ -44,7 +46,8 @@ struct BenchFigures: Encodable {
     var text: String {
         var lines = [
             "bench server: \(hosts) hosts, \(loop) loop, \(events)-event logs (\(logBytes) bytes), P-256 AKs, \(flow)"
-                + (sqliteSynchronous.map { ", SQLite synchronous=\($0)" } ?? "") + (store == "memory" ? ", memory store (nothing durable)" : ""),
+                + (sqliteSynchronous.map { ", SQLite synchronous=\($0)" } ?? "") + (commitDelayMs.map { String(format: ", commit delay %g ms", $0) } ?? "")
+                + (store == "memory" ? ", memory store (nothing durable)" : ""),
             String(format: "attestations:  %d in %.1f s = %.1f attestations/s (after %.0f s warm-up)", attestations, durationSeconds,
                    attestationsPerSecond, warmupSeconds),
         ]

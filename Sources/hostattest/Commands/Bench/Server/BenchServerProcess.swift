@@ -10,7 +10,8 @@ final class BenchServerProcess {
     let directory: URL
 
     /// `memoryStore`: the child keeps everything in memory (`--db memory`) instead of SQLite.
-    init(caPEM: String, synchronous: String, memoryStore: Bool = false) throws {
+    /// `commitDelayMs`: the child's `--commit-delay-ms` (nil: its default).
+    init(caPEM: String, synchronous: String, commitDelayMs: Double? = nil, memoryStore: Bool = false) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("hostattest-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         let ca = directory.appendingPathComponent("baseline-ca.pem")
@@ -24,6 +25,7 @@ final class BenchServerProcess {
         process.arguments = ["serve", "--listen", "127.0.0.1:0", "--db", memoryStore ? "memory" : "sqlite:" + directory.appendingPathComponent("bench.db").path,
                              "--sqlite-synchronous", synchronous, "--allow-software-tpm", "--baseline-trust", ca.path,
                              "--admin-token-file", tokenFile.path, "--nonce-lifetime", "60"]
+            + (commitDelayMs.map { ["--commit-delay-ms", String($0)] } ?? [])
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
