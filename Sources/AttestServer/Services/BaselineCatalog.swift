@@ -27,7 +27,9 @@ public actor BaselineCatalog {
         var validUntil: Date
         var records: [(record: BaselineRecord, verified: VerifiedBaseline)]
     }
-    private var snapshot: Snapshot?
+    /// The current snapshot, read by ``active(group:now:)`` without entering the actor; set and
+    /// dropped only by the actor.
+    private nonisolated let snapshot = LockedValue<Snapshot?>(nil)
     private var generation = 0
     private var building: (generation: Int, task: Task<Snapshot, any Error>)?
 
@@ -65,14 +67,23 @@ public actor BaselineCatalog {
 
     /// Drops the snapshot, and any snapshot being built now.
     public func invalidate() {
-        snapshot = nil
+        snapshot.set(nil)
         generation &+= 1
     }
 
     /// The active baselines of a group, verified at `now` (a stored baseline that no longer verifies,
     /// e.g. after the anchors changed or its signer expired, is left out: it admits nothing).
-    public func active(group: String, now: Date) async throws -> [VerifiedBaseline] {
-        try await current(now: now).records.filter { $0.record.group == group && Self.unexpired($0.verified, now) }.map(\.verified)
+    /// A snapshot that is still usable is read without entering the actor (no executor switch on the
+    /// attestation's hot path); otherwise the actor rebuilds it.
+    public nonisolated func active(group: String, now: Date) async throws -> [VerifiedBaseline] {
+        let s: Snapshot
+        if let kept = snapshot.get(), usable(kept, now: now) { s = kept } else { s = try await current(now: now) }
+        return s.records.filter { $0.record.group == group && Self.unexpired($0.verified, now) }.map(\.verified)
+    }
+
+    /// Within its TTL, not past any chain's notAfter, and not before it was taken (a clock set back).
+    private nonisolated func usable(_ s: Snapshot, now: Date) -> Bool {
+        now >= s.takenAt && now < s.validUntil && now.timeIntervalSince(s.takenAt) < ttl
     }
 
     public func list(now: Date) async throws -> [BaselineView] {
@@ -83,7 +94,7 @@ public actor BaselineCatalog {
     static func unexpired(_ v: VerifiedBaseline, _ now: Date) -> Bool { v.validUntil.map { now < $0 } ?? true }
 
     private func current(now: Date) async throws -> Snapshot {
-        if let s = snapshot, now >= s.takenAt, now < s.validUntil, now.timeIntervalSince(s.takenAt) < ttl { return s }
+        if let s = snapshot.get(), usable(s, now: now) { return s }
         // One rebuild at a time: concurrent attestations wait for it instead of each re-verifying.
         let started = generation
         if let b = building, b.generation == started { return try await b.task.value }
@@ -94,7 +105,7 @@ public actor BaselineCatalog {
         let s = try await task.value
         // An add or delete while the store was read: this snapshot may already be stale; it answers
         // this call (it was right when read) but is not kept.
-        if generation == started { snapshot = s }
+        if generation == started { snapshot.set(s) }
         return s
     }
 

@@ -24,8 +24,9 @@ public actor TokenIssuer {
     /// How long the signing key is kept loaded before the store is asked again (another replica may
     /// have rotated; a rotation through this issuer takes effect at once).
     public static let keyCacheTTL: TimeInterval = 5
-    /// The loaded active key: off the hot path, no store read and PEM parse per token.
-    private var loaded: (kid: String, keys: JWTKeyCollection, at: Date)?
+    /// The loaded active key: off the hot path, no store read and PEM parse per token. Read by
+    /// ``sign(_:)`` without entering the actor; set and dropped only by the actor.
+    private nonisolated let loaded = LockedValue<(kid: String, keys: JWTKeyCollection, at: Date)?>(nil)
     /// Bumped by every rotation, so a key loaded across a rotation is not kept.
     private var generation = 0
 
@@ -43,15 +44,24 @@ public actor TokenIssuer {
         let record = SigningKeyRecord(kid: kid, privateKeyPEM: key.pemRepresentation, createdAt: Date())
         try await store.insertSigningKey(record)
         try await store.retireSigningKeys(except: kid)
-        loaded = nil
+        loaded.set(nil)
         reloading = nil
         generation &+= 1
         return record
     }
 
-    public func sign(_ claims: EARClaims) async throws -> String {
+    /// Signs with the loaded key without entering the actor while it is fresh (no executor switch on
+    /// the attestation's hot path); otherwise the actor reloads it.
+    public nonisolated func sign(_ claims: EARClaims) async throws -> String {
         let now = Date()
-        if let l = loaded, now >= l.at, now.timeIntervalSince(l.at) < Self.keyCacheTTL {
+        if let l = loaded.get(), now >= l.at, now.timeIntervalSince(l.at) < Self.keyCacheTTL {
+            return try await l.keys.sign(claims, kid: JWKIdentifier(string: l.kid))
+        }
+        return try await signReloading(claims, now: now)
+    }
+
+    private func signReloading(_ claims: EARClaims, now: Date) async throws -> String {
+        if let l = loaded.get(), now >= l.at, now.timeIntervalSince(l.at) < Self.keyCacheTTL {
             return try await l.keys.sign(claims, kid: JWKIdentifier(string: l.kid))
         }
         // One reload at a time: the tokens signed while it runs wait for it (without this, every
@@ -72,7 +82,7 @@ public actor TokenIssuer {
             throw error
         }
         if generation == started {
-            if reloading?.generation == started { reloading = nil; loaded = (result.kid, result.keys, now) }
+            if reloading?.generation == started { reloading = nil; loaded.set((result.kid, result.keys, now)) }
         }
         return try await result.keys.sign(claims, kid: JWKIdentifier(string: result.kid))
     }
