@@ -89,41 +89,42 @@ public struct AuditPage<Entry: Sendable>: Sendable {
     }
 }
 
+/// Reads a paged listing to its end: `page(cursor)` gives a page's entries and the cursor of the
+/// next page (nil at the end), starting from a nil cursor.
+func readAllPages<Entry, Cursor>(_ page: (Cursor?) async throws -> (entries: [Entry], next: Cursor?)) async throws -> [Entry] {
+    var all: [Entry] = []
+    var cursor: Cursor? = nil
+    repeat {
+        let p = try await page(cursor)
+        all += p.entries
+        cursor = p.next
+    } while cursor != nil
+    return all
+}
+
 extension AttestationStore {
     /// The whole audit trail of a host, oldest first (page by page).
     public func attestations(hostID: String) async throws -> [Verdict] {
-        var all: [Verdict] = []
-        var cursor: Int64? = nil
-        repeat {
-            let page = try await attestations(hostID: hostID, after: cursor, limit: 1000)
-            all += page.entries
-            cursor = page.next
-        } while cursor != nil
-        return all
+        try await readAllPages { cursor in
+            let p = try await attestations(hostID: hostID, after: cursor, limit: 1000)
+            return (p.entries, p.next)
+        }
     }
 
     /// Every host, by name (page by page).
     public func hosts() async throws -> [HostRecord] {
-        var all: [HostRecord] = []
-        var cursor: String? = nil
-        repeat {
-            let page = try await hosts(after: cursor, limit: 1000)
-            all += page.hosts
-            cursor = page.next
-        } while cursor != nil
-        return all
+        try await readAllPages { cursor in
+            let p = try await hosts(after: cursor, limit: 1000)
+            return (p.hosts, p.next)
+        }
     }
 
     /// The whole enrollment audit, oldest first (page by page).
     public func enrollments() async throws -> [EnrollmentDecision] {
-        var all: [EnrollmentDecision] = []
-        var cursor: Int64? = nil
-        repeat {
-            let page = try await enrollments(after: cursor, limit: 1000)
-            all += page.entries
-            cursor = page.next
-        } while cursor != nil
-        return all
+        try await readAllPages { cursor in
+            let p = try await enrollments(after: cursor, limit: 1000)
+            return (p.entries, p.next)
+        }
     }
 
     /// Adds a host without an enrollment-audit entry (administration and tests).
