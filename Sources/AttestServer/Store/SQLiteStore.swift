@@ -35,18 +35,18 @@ public final class SQLiteStore: AttestationStore {
     /// Files of this store whose group or other permission bits were taken off at open.
     public let tightened: [OwnerOnlyFile.Tightened]
 
-    /// Opens (or creates) the store at `path`. The database holds the token signing keys, so it and
-    /// its `-wal`, `-shm` and `-journal` files are made owner-only (0600) before SQLite opens them;
-    /// a symbolic link or a non-regular file at `path` is refused.
     /// How long a group commit waits for more verdicts after one that carried two or more (0: never).
     public var commitDelay: Duration { batcher.delay }
 
     /// The default commit delay of `serve`: at 3,000 attestations/s it halves the transactions (and
-    /// fsyncs) and cuts the server's CPU per attestation by about a tenth, for about 1 ms more median
+    /// fsyncs) and cuts the server's CPU per attestation by about a tenth, for about 2 ms more median
     /// latency under load (README, "Server benchmark"); a lone request never waits.
     public static let defaultCommitDelayMs: Double = 2
 
-    public init(path: String, synchronous: Synchronous = .full, commitDelay: Duration = .zero, recordBatches: Bool = false) throws {
+    /// Opens (or creates) the store at `path`. The database holds the token signing keys, so it and
+    /// its `-wal`, `-shm` and `-journal` files are made owner-only (0600) before SQLite opens them;
+    /// a symbolic link or a non-regular file at `path` is refused. `commitDelay`: see ``CommitBatcher``.
+    public init(path: String, synchronous: Synchronous = .full, commitDelay: Duration = .zero) throws {
         tightened = try OwnerOnlyFile.prepare(path, companions: ["-wal", "-shm", "-journal"])
         var config = Configuration()
         config.busyMode = .timeout(10)
@@ -66,12 +66,9 @@ public final class SQLiteStore: AttestationStore {
         self.synchronous = synchronous
         let cache = HostRowCache()
         rowCache = cache
-        batcher = CommitBatcher(pool: pool, delay: commitDelay, recordBatches: recordBatches, onTransactionFailure: { cache.removeAll() })
+        batcher = CommitBatcher(pool: pool, delay: commitDelay, onTransactionFailure: { cache.removeAll() })
         try migrator.migrate(pool)
     }
-
-    /// The sizes of the group transactions written so far (only with `recordBatches`: tests).
-    var batchSizes: [Int] { batcher.batchSizes }
 
     private var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
